@@ -1,0 +1,152 @@
+//! Command-line parsing and dispatch. Each command lives in its own module and returns an
+//! [`Exit`] code; nothing here decides anything a library user could not decide too.
+
+mod inputs;
+mod rules_cmd;
+mod schema_cmd;
+mod screen_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use dealscreen::{Date, LoadError, RuleSet, Severity};
+
+/// Exit codes (`shared/design/screening.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exit {
+    /// Screened, nothing at or above `--fail-on`.
+    Ok = 0,
+    /// A finding at or above `--fail-on`.
+    FindingsAtOrAboveThreshold = 1,
+    /// A rule errored.
+    RuleError = 3,
+    /// Bad usage or bad input: nothing screened from that input.
+    InputInvalid = 2,
+}
+
+impl Exit {
+    /// The more serious of two outcomes: bad input, then rule errors, then findings.
+    pub fn worst(self, other: Exit) -> Exit {
+        fn rank(e: Exit) -> u8 {
+            match e {
+                Exit::Ok => 0,
+                Exit::FindingsAtOrAboveThreshold => 1,
+                Exit::RuleError => 2,
+                Exit::InputInvalid => 3,
+            }
+        }
+        if rank(other) > rank(self) { other } else { self }
+    }
+}
+
+#[derive(Parser)]
+#[command(
+    name = "dealscreen",
+    version,
+    about = "Screen deal descriptions for regulatory risk with explained, scripted rules",
+    long_about = "Screen deal descriptions (JSON) for US HSR filing, AI compute reporting, concentration, \
+foreign-investment and merger-control risk. Every rule answers triggered, clear, insufficient_data, \
+not_in_force or error, and says why with the numbers, dated thresholds and citations.\n\n\
+Exit codes: 0 screened, nothing at or above --fail-on; 1 a finding at or above --fail-on; \
+2 bad usage or bad input; 3 a rule errored."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Output formats of `screen`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text.
+    Text,
+    /// The report JSON (`dealscreen/report@1`).
+    Json,
+    /// Markdown, for review notes.
+    Markdown,
+}
+
+/// A severity on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    /// info
+    Info,
+    /// low
+    Low,
+    /// medium
+    Medium,
+    /// high
+    High,
+    /// critical
+    Critical,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Severity {
+        match s {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Screen deals (files, directories of *.json, or - for stdin) with every rule
+    Screen(screen_cmd::ScreenArgs),
+    /// Rule-pack commands
+    Rules {
+        #[command(subcommand)]
+        command: rules_cmd::RulesCommand,
+    },
+    /// Print a JSON Schema: of the deal input, or of the report output
+    Schema {
+        /// Which schema
+        #[arg(value_enum)]
+        which: schema_cmd::Which,
+    },
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse::<Date>().map_err(|e| e.to_string())
+}
+
+/// Loads the pack from `--rules DIR`, or the embedded one; prints the problems on failure.
+pub fn load_rules(dir: Option<&PathBuf>) -> Result<RuleSet, Exit> {
+    let files = match dir {
+        Some(d) => match dealscreen::pack::read_dir(d) {
+            Ok(files) => files,
+            Err(e) => {
+                eprintln!("{:?}", miette::Report::new(e));
+                return Err(Exit::InputInvalid);
+            }
+        },
+        None => dealscreen::pack::embedded_files(),
+    };
+    RuleSet::load(&files).map_err(|e: LoadError| {
+        eprintln!("{:?}", miette::Report::new(e));
+        Exit::InputInvalid
+    })
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { Exit::InputInvalid as u8 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let exit = match cli.command {
+        Command::Screen(args) => screen_cmd::run(args),
+        Command::Rules { command } => rules_cmd::run(command),
+        Command::Schema { which } => schema_cmd::run(which),
+    };
+    ExitCode::from(exit as u8)
+}

@@ -1,0 +1,172 @@
+//! Number formatting for explanations: one host-side formatter, so every rule and every
+//! platform writes `$1,250,000,000` and `10%` the same way.
+
+/// Formats an amount with thousands separators and at most two decimals
+/// (`1250000000` → `1,250,000,000`; `0.5` → `0.50`).
+pub fn grouped(value: f64) -> String {
+    if !value.is_finite() {
+        return value.to_string();
+    }
+    let negative = value < 0.0;
+    let abs = value.abs();
+    let rounded_cents = (abs * 100.0).round();
+    let whole = (rounded_cents / 100.0).trunc();
+    let cents = rounded_cents - whole * 100.0;
+    let digits = format!("{whole:.0}");
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 4);
+    if negative && rounded_cents > 0.0 {
+        out.push('-');
+    }
+    let first = digits.len() % 3;
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (i + 3 - first) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if cents > 0.0 {
+        out.push_str(&format!(".{cents:02.0}"));
+    }
+    out
+}
+
+/// A US-dollar amount: `$1,250,000,000`.
+pub fn usd(value: f64) -> String {
+    currency("$", value)
+}
+
+/// A euro amount: `€2,500,000,000`.
+pub fn eur(value: f64) -> String {
+    currency("€", value)
+}
+
+/// A pound-sterling amount: `£70,000,000`.
+pub fn gbp(value: f64) -> String {
+    currency("£", value)
+}
+
+fn currency(symbol: &str, value: f64) -> String {
+    if value < 0.0 {
+        format!("-{symbol}{}", grouped(-value))
+    } else {
+        format!("{symbol}{}", grouped(value))
+    }
+}
+
+/// A plain number without trailing zeros: `10`, `12.5`, `0.25`.
+pub fn plain(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        return format!("{value:.0}");
+    }
+    let s = format!("{value:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+/// A percentage given on the 0–100 scale: `10%`, `12.5%`.
+pub fn pct(value: f64) -> String {
+    format!("{}%", plain(value))
+}
+
+/// A count of operations in scientific notation as regulations write it: `1e26`, `3.5e25`.
+pub fn ops(value: f64) -> String {
+    if value == 0.0 || !value.is_finite() {
+        return plain(value);
+    }
+    let exp = value.abs().log10().floor() as i32;
+    let mantissa = value / 10f64.powi(exp);
+    // Float noise (9.999999e25) must not print as a different power.
+    let mantissa = (mantissa * 1000.0).round() / 1000.0;
+    let (mantissa, exp) = if mantissa.abs() >= 10.0 {
+        (mantissa / 10.0, exp + 1)
+    } else {
+        (mantissa, exp)
+    };
+    if mantissa == 1.0 {
+        format!("1e{exp}")
+    } else {
+        format!("{}e{exp}", plain(mantissa))
+    }
+}
+
+/// Formats a value in the given unit (`usd`, `eur`, `gbp`, `pct`, `ops`, `ops_per_s`,
+/// `gbps`, `days`, `count`, …); an unknown unit prints the plain number.
+pub fn in_unit(unit: &str, value: f64) -> String {
+    match unit {
+        "usd" => usd(value),
+        "eur" => eur(value),
+        "gbp" => gbp(value),
+        "pct" => pct(value),
+        "ops" => format!("{} operations", ops(value)),
+        "ops_per_s" => format!("{} operations per second", ops(value)),
+        "gbps" => format!("{} Gbit/s", plain(value)),
+        "days" => format!("{} days", plain(value)),
+        "hhi" | "count" => grouped_plain(value),
+        _ => plain(value),
+    }
+}
+
+/// A difference in the given unit, as a margin: `$3,600,000`, `2.5 percentage points`.
+pub fn margin_in_unit(unit: &str, value: f64) -> String {
+    match unit {
+        "pct" => {
+            let v = plain(value);
+            if v == "1" {
+                "1 percentage point".to_string()
+            } else {
+                format!("{v} percentage points")
+            }
+        }
+        _ => in_unit(unit, value),
+    }
+}
+
+fn grouped_plain(value: f64) -> String {
+    if value.fract() == 0.0 {
+        grouped(value)
+    } else {
+        plain(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_has_separators_and_no_float_noise() {
+        assert_eq!(usd(1.25e9), "$1,250,000,000");
+        assert_eq!(usd(111_400_000.0), "$111,400,000");
+        assert_eq!(usd(999.0), "$999");
+        assert_eq!(usd(1000.0), "$1,000");
+        assert_eq!(usd(0.0), "$0");
+        assert_eq!(usd(1234.5), "$1,234.50");
+        assert_eq!(usd(-3_600_000.0), "-$3,600,000");
+        assert_eq!(eur(2.5e9), "€2,500,000,000");
+        assert_eq!(gbp(7e7), "£70,000,000");
+    }
+
+    #[test]
+    fn percentages_and_plain_numbers_drop_trailing_zeros() {
+        assert_eq!(pct(10.0), "10%");
+        assert_eq!(pct(12.5), "12.5%");
+        assert_eq!(pct(0.0), "0%");
+        assert_eq!(plain(0.25), "0.25");
+    }
+
+    #[test]
+    fn operations_in_scientific_notation() {
+        assert_eq!(ops(1e26), "1e26");
+        assert_eq!(ops(3.5e25), "3.5e25");
+        assert_eq!(ops(9.99999999999e25), "1e26");
+        assert_eq!(ops(1e23), "1e23");
+    }
+
+    #[test]
+    fn margins_name_their_unit() {
+        assert_eq!(margin_in_unit("pct", 2.5), "2.5 percentage points");
+        assert_eq!(margin_in_unit("pct", 1.0), "1 percentage point");
+        assert_eq!(margin_in_unit("usd", 3_600_000.0), "$3,600,000");
+        assert_eq!(margin_in_unit("hhi", 1234.0), "1,234");
+    }
+}

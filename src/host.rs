@@ -1,0 +1,524 @@
+//! The functions rule scripts call (fact readers, dated parameters, comparisons, finding
+//! builders, formatters), registered in Rust so that the work is done natively and every
+//! read, parameter and comparison is recorded for the finding without per-rule code.
+//!
+//! Evaluation state lives in a thread-local: each thread screens one rule at a time, and
+//! registered functions must be `Send + Sync`, so they cannot capture per-deal state.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::time::Instant;
+
+use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Position};
+use serde_json::Value;
+
+use crate::date::Date;
+use crate::finding::{Comparison, FactRead, Operator, ParameterUse, Subject, Threshold};
+use crate::format;
+use crate::params::{LookupError, ParamSet, ParamValue, bracket_for};
+
+type RhaiResult<T> = Result<T, Box<EvalAltResult>>;
+
+/// Why a rule stopped before returning.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Abort {
+    /// Facts the rule needed (`need`, `compare`) were absent.
+    MissingFacts(Vec<String>),
+    /// A parameter had no confirmed value for the date.
+    ParameterGap(String),
+}
+
+/// What one rule evaluation recorded.
+#[derive(Debug, Default)]
+pub(crate) struct Record {
+    pub facts: Vec<FactRead>,
+    pub absent: Vec<String>,
+    pub parameters: Vec<ParameterUse>,
+    pub comparisons: Vec<Comparison>,
+    pub steps: Vec<String>,
+    pub abort: Option<Abort>,
+    pub deadline: Option<Instant>,
+    pub trace: Option<Vec<String>>,
+}
+
+struct State {
+    deal: Arc<Value>,
+    as_of: Date,
+    record: Record,
+}
+
+thread_local! {
+    static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
+}
+
+/// Installs a deal for the current thread; the guard removes it again.
+pub(crate) struct DealGuard;
+
+impl DealGuard {
+    pub(crate) fn install(deal: Arc<Value>, as_of: Date) -> DealGuard {
+        STATE.with(|s| {
+            *s.borrow_mut() = Some(State {
+                deal,
+                as_of,
+                record: Record::default(),
+            })
+        });
+        DealGuard
+    }
+
+    /// Starts a fresh record for the next rule.
+    pub(crate) fn begin_rule(&self, deadline: Option<Instant>, trace: bool) {
+        STATE.with(|s| {
+            if let Some(st) = s.borrow_mut().as_mut() {
+                st.record = Record {
+                    deadline,
+                    trace: trace.then(Vec::new),
+                    ..Record::default()
+                };
+            }
+        });
+    }
+
+    /// Takes the record of the rule just evaluated.
+    pub(crate) fn take_record(&self) -> Record {
+        STATE.with(|s| {
+            s.borrow_mut()
+                .as_mut()
+                .map(|st| std::mem::take(&mut st.record))
+                .unwrap_or_default()
+        })
+    }
+}
+
+impl Drop for DealGuard {
+    fn drop(&mut self) {
+        STATE.with(|s| *s.borrow_mut() = None);
+    }
+}
+
+fn with_state<T>(f: impl FnOnce(&mut State) -> RhaiResult<T>) -> RhaiResult<T> {
+    STATE.with(|s| match s.borrow_mut().as_mut() {
+        Some(st) => f(st),
+        None => Err("deal facts are only available while a deal is screened".into()),
+    })
+}
+
+/// True when the wall-clock budget of the current rule is spent.
+pub(crate) fn past_deadline() -> bool {
+    STATE.with(|s| {
+        s.borrow()
+            .as_ref()
+            .and_then(|st| st.record.deadline)
+            .is_some_and(|d| Instant::now() >= d)
+    })
+}
+
+fn trace(st: &mut State, line: impl FnOnce() -> String) {
+    if let Some(t) = st.record.trace.as_mut() {
+        t.push(line());
+    }
+}
+
+/// Converts deal JSON to a script value; numbers become floats so scripts do one kind of
+/// arithmetic, and `null` reads as absent (`()`).
+pub(crate) fn to_dynamic(v: &Value) -> Dynamic {
+    match v {
+        Value::Null => Dynamic::UNIT,
+        Value::Bool(b) => Dynamic::from_bool(*b),
+        Value::Number(n) => Dynamic::from_float(n.as_f64().unwrap_or(f64::NAN)),
+        Value::String(s) => Dynamic::from(s.clone()),
+        Value::Array(a) => Dynamic::from_array(a.iter().map(to_dynamic).collect()),
+        Value::Object(o) => {
+            let mut m = Map::new();
+            for (k, v) in o {
+                m.insert(k.as_str().into(), to_dynamic(v));
+            }
+            Dynamic::from_map(m)
+        }
+    }
+}
+
+fn lookup<'a>(deal: &'a Value, pointer: &str) -> RhaiResult<Option<&'a Value>> {
+    if !(pointer.is_empty() || pointer.starts_with('/')) {
+        return Err(format!("`{pointer}` is not a JSON pointer (it must start with `/`)").into());
+    }
+    Ok(deal.pointer(pointer).filter(|v| !v.is_null()))
+}
+
+fn read(st: &mut State, pointer: &str) -> RhaiResult<Option<Dynamic>> {
+    let found = lookup(&st.deal, pointer)?.cloned();
+    match found {
+        Some(v) => {
+            let d = to_dynamic(&v);
+            trace(st, || format!("fact {pointer} = {v}"));
+            if !st.record.facts.iter().any(|f| f.pointer == pointer) {
+                st.record.facts.push(FactRead {
+                    pointer: pointer.to_string(),
+                    value: v,
+                });
+            }
+            Ok(Some(d))
+        }
+        None => {
+            trace(st, || format!("fact {pointer} is absent"));
+            if !st.record.absent.iter().any(|p| p == pointer) {
+                st.record.absent.push(pointer.to_string());
+            }
+            Ok(None)
+        }
+    }
+}
+
+fn missing_abort(st: &mut State, pointers: Vec<String>) -> Box<EvalAltResult> {
+    // A rule that catches the error and needs more facts later adds to the same list.
+    match st.record.abort.as_mut() {
+        Some(Abort::MissingFacts(list)) => {
+            for p in pointers {
+                if !list.contains(&p) {
+                    list.push(p);
+                }
+            }
+        }
+        _ => st.record.abort = Some(Abort::MissingFacts(pointers)),
+    }
+    EvalAltResult::ErrorRuntime("a needed fact is absent".into(), Position::NONE).into()
+}
+
+fn parse_date(s: &str) -> RhaiResult<Date> {
+    s.parse::<Date>()
+        .map_err(|e| format!("{e} (dates passed to parameter functions)").into())
+}
+
+fn resolve_use<'p>(
+    st: &mut State,
+    params: &'p ParamSet,
+    name: &str,
+    on: Date,
+) -> RhaiResult<crate::params::Resolved<'p>> {
+    match params.resolve(name, on) {
+        Ok(r) => {
+            let u = r.to_use(on);
+            trace(st, || {
+                format!("param {name} on {on} = {} (from {})", u.value, u.from)
+            });
+            if !st
+                .record
+                .parameters
+                .iter()
+                .any(|p| p.name == u.name && p.from == u.from && p.on == u.on)
+            {
+                st.record.parameters.push(u);
+            }
+            Ok(r)
+        }
+        Err(e @ LookupError::Unknown { .. }) => Err(e.to_string().into()),
+        Err(e) => {
+            trace(st, || format!("param {name} on {on}: {e}"));
+            st.record.abort = Some(Abort::ParameterGap(e.to_string()));
+            Err(EvalAltResult::ErrorRuntime(e.to_string().into(), Position::NONE).into())
+        }
+    }
+}
+
+fn param_dynamic(value: &ParamValue) -> Dynamic {
+    match value {
+        ParamValue::Number(n) => Dynamic::from_float(*n),
+        ParamValue::Text(s) => Dynamic::from(s.clone()),
+        ParamValue::Scale(_) => to_dynamic(&value.to_json()),
+    }
+}
+
+fn number(d: &Dynamic, what: &str) -> RhaiResult<f64> {
+    if let Ok(f) = d.as_float() {
+        return Ok(f);
+    }
+    if let Ok(i) = d.as_int() {
+        return Ok(i as f64);
+    }
+    Err(format!("{what} must be a number, not {}", d.type_name()).into())
+}
+
+fn subject(st: &mut State, left: &Dynamic) -> RhaiResult<Subject> {
+    if let Some(pointer) = left.clone().try_cast::<ImmutableString>() {
+        let Some(v) = read(st, &pointer)? else {
+            return Err(missing_abort(st, vec![pointer.to_string()]));
+        };
+        let value = number(&v, &format!("fact `{pointer}`"))?;
+        return Ok(Subject {
+            pointer: Some(pointer.to_string()),
+            label: pointer.to_string(),
+            value,
+            derived_from: Vec::new(),
+        });
+    }
+    if let Some(m) = left.clone().try_cast::<Map>() {
+        let label = m
+            .get("label")
+            .and_then(|l| l.clone().into_immutable_string().ok())
+            .ok_or("a quantity needs a `label`")?;
+        let value = number(m.get("value").unwrap_or(&Dynamic::UNIT), "a quantity's value")?;
+        let derived_from = m
+            .get("from")
+            .and_then(|f| f.clone().try_cast::<Array>())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|p| p.into_immutable_string().ok().map(|s| s.to_string()))
+            .collect();
+        return Ok(Subject {
+            pointer: None,
+            label: label.to_string(),
+            value,
+            derived_from,
+        });
+    }
+    if left.is_unit() {
+        return Err("compare() was given `()`: check the fact with known() first, or pass its pointer".into());
+    }
+    Err(format!(
+        "compare() takes a fact pointer or a quantity(label, value, from), not {}",
+        left.type_name()
+    )
+    .into())
+}
+
+fn compare_impl(
+    params: &ParamSet,
+    left: Dynamic,
+    op: &str,
+    name: &str,
+    on: Option<&str>,
+) -> RhaiResult<Map> {
+    let op = Operator::parse(op)
+        .ok_or_else(|| format!("`{op}` is not a comparison operator (use >, >=, < or <=)"))?;
+    with_state(|st| {
+        let subj = subject(st, &left)?;
+        let on = match on {
+            Some(d) => parse_date(d)?,
+            None => st.as_of,
+        };
+        let r = resolve_use(st, params, name, on)?;
+        let Some(ParamValue::Number(threshold)) = r.row.value.as_ref() else {
+            return Err(format!("parameter `{name}` is not a number").into());
+        };
+        let threshold = *threshold;
+        let unit = r.table.unit.as_str();
+        let outcome = op.holds(subj.value, threshold);
+        let margin = subj.value - threshold;
+        let margin_text = if margin == 0.0 {
+            "exactly at the threshold".to_string()
+        } else {
+            format!(
+                "{} {}",
+                format::margin_in_unit(unit, margin.abs()),
+                if margin > 0.0 { "above" } else { "below" }
+            )
+        };
+        let subject_text = match &subj.pointer {
+            Some(p) => format!("`{p}` ({})", format::in_unit(unit, subj.value)),
+            None => format!("{} ({})", subj.label, format::in_unit(unit, subj.value)),
+        };
+        let text = format!(
+            "{subject_text} {} the {} of {} in force from {}{}",
+            op.words(outcome),
+            crate::ruleset::lowercase_first(&r.table.description),
+            format::in_unit(unit, threshold),
+            r.row.from,
+            if margin == 0.0 {
+                " (exactly at it)".to_string()
+            } else {
+                format!(" ({margin_text})")
+            }
+        );
+        trace(st, || format!("compare {}: {}", name, text));
+        let mut m = Map::new();
+        m.insert("holds".into(), Dynamic::from_bool(outcome));
+        m.insert("value".into(), Dynamic::from_float(subj.value));
+        m.insert("threshold".into(), Dynamic::from_float(threshold));
+        m.insert("margin".into(), Dynamic::from_float(margin));
+        m.insert("text".into(), Dynamic::from(text.clone()));
+        m.insert("from".into(), Dynamic::from(r.row.from.to_string()));
+        st.record.comparisons.push(Comparison {
+            fact: subj,
+            parameter: Threshold {
+                name: name.to_string(),
+                value: threshold,
+                unit: unit.to_string(),
+                from: r.row.from,
+            },
+            op,
+            outcome,
+            margin,
+            margin_text,
+            text,
+        });
+        Ok(m)
+    })
+}
+
+fn scale_impl(params: &ParamSet, name: &str, on: Option<&str>, amount: f64) -> RhaiResult<Map> {
+    with_state(|st| {
+        let on = match on {
+            Some(d) => parse_date(d)?,
+            None => st.as_of,
+        };
+        let r = resolve_use(st, params, name, on)?;
+        let Some(ParamValue::Scale(brackets)) = r.row.value.as_ref() else {
+            return Err(format!("parameter `{name}` is not a bracket scale").into());
+        };
+        let (tier, b, next) = bracket_for(brackets, amount)
+            .ok_or_else(|| format!("{} falls below every bracket of `{name}`", format::plain(amount)))?;
+        let mut m = Map::new();
+        m.insert("value".into(), Dynamic::from_float(b.value));
+        m.insert("tier".into(), Dynamic::from_int(tier as i64));
+        m.insert("tiers".into(), Dynamic::from_int(brackets.len() as i64));
+        m.insert("at_least".into(), Dynamic::from_float(b.at_least));
+        m.insert(
+            "below".into(),
+            next.map_or(Dynamic::UNIT, Dynamic::from_float),
+        );
+        m.insert("from".into(), Dynamic::from(r.row.from.to_string()));
+        m.insert("on".into(), Dynamic::from(on.to_string()));
+        Ok(m)
+    })
+}
+
+fn finding(status: &str, text: ImmutableString) -> Map {
+    let mut m = Map::new();
+    m.insert("status".into(), Dynamic::from(status.to_string()));
+    m.insert("explanation".into(), Dynamic::from(text));
+    m
+}
+
+fn fmt_fn(engine: &mut Engine, name: &str, f: fn(f64) -> String) {
+    engine.register_fn(name, move |x: f64| f(x));
+    engine.register_fn(name, move |x: i64| f(x as f64));
+}
+
+/// Registers every host function on `engine`.
+pub(crate) fn register(engine: &mut Engine, params: Arc<ParamSet>) {
+    engine.register_fn("fact", |pointer: &str| -> RhaiResult<Dynamic> {
+        with_state(|st| Ok(read(st, pointer)?.unwrap_or(Dynamic::UNIT)))
+    });
+    engine.register_fn("known", |pointer: &str| -> RhaiResult<bool> {
+        with_state(|st| Ok(read(st, pointer)?.is_some()))
+    });
+    engine.register_fn("need", |pointer: &str| -> RhaiResult<Dynamic> {
+        with_state(|st| match read(st, pointer)? {
+            Some(v) => Ok(v),
+            None => Err(missing_abort(st, vec![pointer.to_string()])),
+        })
+    });
+    engine.register_fn("need", |pointers: Array| -> RhaiResult<Array> {
+        with_state(|st| {
+            let mut out = Array::with_capacity(pointers.len());
+            let mut absent = Vec::new();
+            for p in &pointers {
+                let p = p
+                    .clone()
+                    .into_immutable_string()
+                    .map_err(|t| format!("need() takes pointers (strings), not {t}"))?;
+                match read(st, &p)? {
+                    Some(v) => out.push(v),
+                    None => absent.push(p.to_string()),
+                }
+            }
+            if !absent.is_empty() {
+                return Err(missing_abort(st, absent));
+            }
+            Ok(out)
+        })
+    });
+
+    let p = params.clone();
+    engine.register_fn("param", move |name: &str| -> RhaiResult<Dynamic> {
+        with_state(|st| {
+            let on = st.as_of;
+            let r = resolve_use(st, &p, name, on)?;
+            Ok(r.row.value.as_ref().map_or(Dynamic::UNIT, param_dynamic))
+        })
+    });
+    let p = params.clone();
+    engine.register_fn(
+        "param_on",
+        move |name: &str, on: &str| -> RhaiResult<Dynamic> {
+            let on = parse_date(on)?;
+            with_state(|st| {
+                let r = resolve_use(st, &p, name, on)?;
+                Ok(r.row.value.as_ref().map_or(Dynamic::UNIT, param_dynamic))
+            })
+        },
+    );
+    let p = params.clone();
+    engine.register_fn("scale", move |name: &str, amount: f64| {
+        scale_impl(&p, name, None, amount)
+    });
+    let p = params.clone();
+    engine.register_fn(
+        "scale_on",
+        move |name: &str, on: &str, amount: f64| scale_impl(&p, name, Some(on), amount),
+    );
+    let p = params.clone();
+    engine.register_fn(
+        "compare",
+        move |left: Dynamic, op: &str, name: &str| compare_impl(&p, left, op, name, None),
+    );
+    let p = params;
+    engine.register_fn(
+        "compare_on",
+        move |left: Dynamic, op: &str, name: &str, on: &str| {
+            compare_impl(&p, left, op, name, Some(on))
+        },
+    );
+    engine.register_fn(
+        "quantity",
+        |label: ImmutableString, value: Dynamic, from: Array| -> RhaiResult<Map> {
+            let v = number(&value, "a quantity's value")?;
+            let mut m = Map::new();
+            m.insert("label".into(), Dynamic::from(label));
+            m.insert("value".into(), Dynamic::from_float(v));
+            m.insert("from".into(), Dynamic::from_array(from));
+            Ok(m)
+        },
+    );
+
+    engine.register_fn("step", |text: ImmutableString| -> RhaiResult<()> {
+        with_state(|st| {
+            trace(st, || format!("step: {text}"));
+            st.record.steps.push(text.to_string());
+            Ok(())
+        })
+    });
+    engine.register_fn("as_of", || -> RhaiResult<ImmutableString> {
+        with_state(|st| Ok(st.as_of.to_string().into()))
+    });
+
+    engine.register_fn("triggered", |t: ImmutableString| finding("triggered", t));
+    engine.register_fn(
+        "triggered",
+        |t: ImmutableString, severity: ImmutableString| {
+            let mut m = finding("triggered", t);
+            m.insert("severity".into(), Dynamic::from(severity));
+            m
+        },
+    );
+    engine.register_fn("clear", |t: ImmutableString| finding("clear", t));
+    engine.register_fn("insufficient", |t: ImmutableString| {
+        finding("insufficient_data", t)
+    });
+
+    fmt_fn(engine, "usd", format::usd);
+    fmt_fn(engine, "eur", format::eur);
+    fmt_fn(engine, "gbp", format::gbp);
+    fmt_fn(engine, "pct", format::pct);
+    fmt_fn(engine, "num", format::grouped);
+    fmt_fn(engine, "ops", format::ops);
+    engine.register_fn("words", |s: ImmutableString| s.replace('_', " "));
+    engine.register_fn("join_and", |items: Array| -> String {
+        let items: Vec<String> = items.into_iter().map(|d| d.to_string()).collect();
+        match items.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        }
+    });
+}

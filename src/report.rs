@@ -1,0 +1,357 @@
+//! The report of one screening (`dealscreen/report@1`) and its plain-text rendering.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::deal::ParsedDeal;
+use crate::finding::{Finding, Severity, Status};
+use crate::ruleset::RuleSet;
+
+/// The `schema` value of a v1 report.
+pub const REPORT_SCHEMA: &str = "dealscreen/report@1";
+
+/// The deal a report is about.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DealRef {
+    /// Deal id.
+    pub id: String,
+    /// Deal name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// SHA-256 of the deal's canonical JSON.
+    pub digest: String,
+}
+
+/// The rule pack that decided.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RulesetRef {
+    /// SHA-256 over the pack's rules, libraries and parameter tables.
+    pub digest: String,
+    /// Number of rules.
+    pub rules: usize,
+}
+
+/// Findings counted by status.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Counts {
+    /// Triggered findings.
+    pub triggered: usize,
+    /// Clear findings.
+    pub clear: usize,
+    /// Findings that lack data.
+    pub insufficient_data: usize,
+    /// Rules not in force on the date.
+    pub not_in_force: usize,
+    /// Rules that failed.
+    pub error: usize,
+}
+
+impl Counts {
+    /// The count of one status.
+    pub fn get(&self, status: Status) -> usize {
+        match status {
+            Status::Triggered => self.triggered,
+            Status::Clear => self.clear,
+            Status::InsufficientData => self.insufficient_data,
+            Status::NotInForce => self.not_in_force,
+            Status::Error => self.error,
+        }
+    }
+
+    fn bump(&mut self, status: Status) {
+        let slot = match status {
+            Status::Triggered => &mut self.triggered,
+            Status::Clear => &mut self.clear,
+            Status::InsufficientData => &mut self.insufficient_data,
+            Status::NotInForce => &mut self.not_in_force,
+            Status::Error => &mut self.error,
+        };
+        *slot += 1;
+    }
+}
+
+/// The report's summary.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Summary {
+    /// Highest severity among triggered findings.
+    pub highest_severity: Option<Severity>,
+    /// Findings by status.
+    pub counts: Counts,
+}
+
+/// The result of screening one deal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(title = "dealscreen screening report, v1")]
+pub struct Report {
+    /// `"dealscreen/report@1"`.
+    pub schema: String,
+    /// The deal screened.
+    pub deal: DealRef,
+    /// The date thresholds and rules in force were chosen for.
+    pub as_of: Date,
+    /// The rule pack.
+    pub ruleset: RulesetRef,
+    /// Summary.
+    pub summary: Summary,
+    /// One finding per rule, by severity (highest first), then rule id.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub(crate) fn new(
+        deal: &ParsedDeal,
+        as_of: Date,
+        rules: &RuleSet,
+        mut findings: Vec<Finding>,
+    ) -> Report {
+        findings.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.rule.cmp(&b.rule))
+        });
+        let mut counts = Counts::default();
+        for f in &findings {
+            counts.bump(f.status);
+        }
+        Report {
+            schema: REPORT_SCHEMA.to_string(),
+            deal: DealRef {
+                id: deal.deal.id.clone(),
+                name: deal.deal.name.clone(),
+                digest: deal.digest.clone(),
+            },
+            as_of,
+            ruleset: RulesetRef {
+                digest: rules.digest().to_string(),
+                rules: rules.len(),
+            },
+            summary: Summary {
+                highest_severity: findings.iter().filter_map(|f| f.severity).max(),
+                counts,
+            },
+            findings,
+        }
+    }
+
+    /// True when a triggered finding is at or above `level`.
+    pub fn has_finding_at_or_above(&self, level: Severity) -> bool {
+        self.summary.highest_severity.is_some_and(|s| s >= level)
+    }
+
+    /// True when a rule failed.
+    pub fn has_errors(&self) -> bool {
+        self.summary.counts.error > 0
+    }
+
+    /// The report as pretty JSON (stable: fixed field order, sorted findings).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+
+    /// The report as plain text for a terminal or a review note.
+    pub fn to_text(&self) -> String {
+        render_text(self)
+    }
+}
+
+const WIDTH: usize = 92;
+
+fn wrap(text: &str, indent: &str, out: &mut String) {
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && indent.len() + line.len() + 1 + word.chars().count() > WIDTH {
+            out.push_str(indent);
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(indent);
+        out.push_str(&line);
+        out.push('\n');
+    }
+}
+
+fn bullet(text: &str, out: &mut String) {
+    let mut tmp = String::new();
+    wrap(text, "      ", &mut tmp);
+    let tmp = tmp.replacen("      ", "    - ", 1);
+    out.push_str(&tmp);
+}
+
+fn status_label(s: Status) -> &'static str {
+    match s {
+        Status::Triggered => "TRIGGERED",
+        Status::Clear => "CLEAR",
+        Status::InsufficientData => "INSUFFICIENT DATA",
+        Status::NotInForce => "NOT IN FORCE",
+        Status::Error => "ERROR",
+    }
+}
+
+fn render_text(r: &Report) -> String {
+    let mut out = String::new();
+    let title = r.deal.name.as_deref().unwrap_or(&r.deal.id);
+    out.push_str(&format!("dealscreen report: {title} ({})\n", r.deal.id));
+    out.push_str(&format!(
+        "as of {} | {} rules | deal sha256 {} | rules sha256 {}\n",
+        r.as_of,
+        r.ruleset.rules,
+        short(&r.deal.digest),
+        short(&r.ruleset.digest)
+    ));
+    let c = &r.summary.counts;
+    let mut parts = Vec::new();
+    for s in Status::ALL {
+        let n = c.get(s);
+        if n > 0 {
+            parts.push(format!("{n} {}", s.as_str().replace('_', " ")));
+        }
+    }
+    out.push_str(&format!("summary: {}", parts.join(", ")));
+    if let Some(h) = r.summary.highest_severity {
+        out.push_str(&format!(" (highest severity: {})", h.as_str()));
+    }
+    out.push('\n');
+    for f in &r.findings {
+        out.push('\n');
+        let sev = f.severity.map(|s| format!(" [{}]", s.as_str())).unwrap_or_default();
+        out.push_str(&format!("{}{sev}  {}  ({})\n", status_label(f.status), f.rule, f.regime));
+        wrap(&f.title, "  ", &mut out);
+        out.push('\n');
+        wrap(&f.explanation, "  ", &mut out);
+        if let Some(rec) = &f.recommendation {
+            out.push_str("  next step:\n");
+            bullet(rec, &mut out);
+        }
+        if !f.missing.is_empty() {
+            out.push_str("  missing facts:\n");
+            for m in &f.missing {
+                bullet(m, &mut out);
+            }
+        }
+        if !f.comparisons.is_empty() {
+            out.push_str("  threshold tests:\n");
+            for cmp in &f.comparisons {
+                bullet(&cmp.text, &mut out);
+            }
+        }
+        if !f.parameters.is_empty() {
+            out.push_str("  dated figures used:\n");
+            for p in &f.parameters {
+                let period = match p.until {
+                    Some(u) => format!("{} to {u}", p.from),
+                    None => format!("from {}", p.from),
+                };
+                let value = match p.value.as_f64() {
+                    Some(v) => crate::format::in_unit(&p.unit, v),
+                    None => "bracket schedule".to_string(),
+                };
+                bullet(
+                    &format!("{} = {value} ({period}); source: {}", p.name, p.source),
+                    &mut out,
+                );
+            }
+        }
+        if !f.facts.is_empty() {
+            out.push_str("  facts read:\n");
+            for fact in &f.facts {
+                bullet(&format!("{} = {}", fact.pointer, fact_text(&fact.pointer, &fact.value)), &mut out);
+            }
+        }
+        if !f.citations.is_empty() {
+            let cites: Vec<&str> = f.citations.iter().map(|c| c.text.as_str()).collect();
+            out.push_str("  cites:\n");
+            bullet(&cites.join("; "), &mut out);
+        }
+    }
+    out
+}
+
+/// A fact's value for reading: units follow the field-name suffix (`_usd`, `_pct`, …).
+pub fn fact_text(pointer: &str, value: &serde_json::Value) -> String {
+    let Some(n) = value.as_f64() else {
+        return value.to_string();
+    };
+    let field = pointer.rsplit('/').next().unwrap_or("");
+    let unit = ["usd", "eur", "gbp", "pct", "ops_per_s", "ops", "gbps"]
+        .into_iter()
+        .find(|u| field.ends_with(&format!("_{u}")));
+    match unit {
+        Some(u) => crate::format::in_unit(u, n),
+        None => crate::format::plain(n),
+    }
+}
+
+fn short(digest: &str) -> &str {
+    digest.get(..12).unwrap_or(digest)
+}
+
+impl Report {
+    /// The report as Markdown, for review notes and tickets.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        let title = self.deal.name.as_deref().unwrap_or(&self.deal.id);
+        out.push_str(&format!("# Screening report: {title}\n\n"));
+        out.push_str(&format!(
+            "Deal `{}` as of **{}**; {} rules. Deal SHA-256 `{}`; rule pack SHA-256 `{}`.\n\n",
+            self.deal.id, self.as_of, self.ruleset.rules, self.deal.digest, self.ruleset.digest
+        ));
+        out.push_str("| rule | regime | status | severity |\n|---|---|---|---|\n");
+        for f in &self.findings {
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                f.rule,
+                f.regime,
+                f.status.as_str(),
+                f.severity.map_or("", Severity::as_str)
+            ));
+        }
+        for f in &self.findings {
+            out.push_str(&format!("\n## {} — {}\n\n", f.rule, f.title));
+            out.push_str(&format!(
+                "**{}**{}\n\n{}\n",
+                f.status.as_str(),
+                f.severity.map(|s| format!(" ({})", s.as_str())).unwrap_or_default(),
+                f.explanation
+            ));
+            if let Some(rec) = &f.recommendation {
+                out.push_str(&format!("\nNext step: {rec}\n"));
+            }
+            if !f.missing.is_empty() {
+                out.push_str("\nMissing facts:\n\n");
+                for m in &f.missing {
+                    out.push_str(&format!("- `{m}`\n"));
+                }
+            }
+            if !f.comparisons.is_empty() {
+                out.push_str("\nThreshold tests:\n\n");
+                for c in &f.comparisons {
+                    out.push_str(&format!("- {}\n", c.text));
+                }
+            }
+            if !f.parameters.is_empty() {
+                out.push_str("\nDated figures:\n\n");
+                for p in &f.parameters {
+                    out.push_str(&format!("- `{}` from {}: {}\n", p.name, p.from, p.source));
+                }
+            }
+            if !f.citations.is_empty() {
+                out.push_str("\nCitations:\n\n");
+                for c in &f.citations {
+                    match &c.url {
+                        Some(u) => out.push_str(&format!("- [{}]({u})\n", c.text)),
+                        None => out.push_str(&format!("- {}\n", c.text)),
+                    }
+                }
+            }
+        }
+        out
+    }
+}

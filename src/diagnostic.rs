@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 /// One problem in one rule-pack file, with its position.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, serde::Serialize, schemars::JsonSchema)]
 pub struct Problem {
     /// Path of the file, relative to the rule pack's root (e.g. `us/hsr/filing.rhai`).
     pub file: String,
@@ -23,9 +23,23 @@ pub struct Problem {
     /// Byte range in the file, for source snippets.
     #[serde(skip)]
     pub span: Option<(usize, usize)>,
-    /// The file's text, for source snippets.
+    /// The file's text, named by its path, for source snippets.
     #[serde(skip)]
-    pub source: Option<Arc<str>>,
+    #[schemars(skip)]
+    pub source: Option<Arc<miette::NamedSource<Arc<str>>>>,
+}
+
+impl PartialEq for Problem {
+    fn eq(&self, other: &Problem) -> bool {
+        (&self.file, self.line, self.column, &self.message, &self.help, self.span)
+            == (&other.file, other.line, other.column, &other.message, &other.help, other.span)
+    }
+}
+
+impl Eq for Problem {}
+
+fn named(file: &str, source: &Arc<str>) -> Option<Arc<miette::NamedSource<Arc<str>>>> {
+    Some(Arc::new(miette::NamedSource::new(file, source.clone())))
 }
 
 impl Problem {
@@ -58,7 +72,7 @@ impl Problem {
                 .map_or(source.len(), |n| offset + n.max(1));
             self.span = Some((offset, end.max(offset + 1).min(source.len())));
         }
-        self.source = Some(source.clone());
+        self.source = named(&self.file, source);
         self
     }
 
@@ -68,7 +82,7 @@ impl Problem {
         self.line = Some(line);
         self.column = Some(column);
         self.span = Some((start, end.max(start)));
-        self.source = Some(source.clone());
+        self.source = named(&self.file, source);
         self
     }
 
@@ -98,7 +112,9 @@ impl miette::Diagnostic for Problem {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+        self.source
+            .as_ref()
+            .map(|s| s.as_ref() as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {

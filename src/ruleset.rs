@@ -50,14 +50,33 @@ impl FileKind {
     }
 }
 
-/// A rule compiled and ready to evaluate.
+/// A rule compiled and ready to evaluate, or one that failed to load and so answers
+/// `error` for every deal (fail closed) while the rest of the pack still runs.
 #[derive(Debug)]
 pub struct CompiledRule {
-    /// Declared metadata.
+    /// Declared metadata (for a rule that failed before declaring it: derived from its path).
     pub meta: RuleMeta,
-    pub(crate) ast: AST,
+    pub(crate) ast: Option<AST>,
+    /// Why the rule could not be loaded.
+    pub broken: Option<Problem>,
     /// The script's text.
     pub source: Arc<str>,
+}
+
+/// Metadata for a rule whose own declaration could not be read.
+fn placeholder_meta(file: &str) -> RuleMeta {
+    RuleMeta {
+        id: file.trim_end_matches(".rhai").replace('/', "."),
+        title: format!("rule `{file}` (could not be loaded)"),
+        regime: "unknown".to_string(),
+        severity: crate::finding::Severity::High,
+        citations: Vec::new(),
+        from: None,
+        until: None,
+        version: String::new(),
+        notes: Vec::new(),
+        file: file.to_string(),
+    }
 }
 
 /// The rule pack could not be loaded: every problem found, each with its position.
@@ -86,6 +105,7 @@ pub struct RuleSet {
     pub(crate) rules: Vec<CompiledRule>,
     pub(crate) params: Arc<ParamSet>,
     pub(crate) limits: Limits,
+    problems: Vec<Problem>,
     digest: String,
 }
 
@@ -192,70 +212,25 @@ impl RuleSet {
         }
 
         let mut rules: Vec<CompiledRule> = Vec::new();
+        let mut rule_problems: Vec<Problem> = Vec::new();
         for f in files.iter().filter(|f| FileKind::of(&f.path) == FileKind::Rule) {
             let source: Arc<str> = Arc::from(f.text.as_str());
-            let mut ast = match engine.compile(&f.text) {
-                Ok(ast) => ast,
-                Err(e) => {
-                    problems.push(parse_problem(&f.path, &source, &e));
-                    continue;
-                }
-            };
-            ast.set_source(f.path.as_str());
-            let meta_at = |msg: String| {
-                let p = Problem::in_file(&f.path, msg);
-                match const_rule_offset(&f.text) {
-                    Some(o) => p.at_span(&source, o, o + "const RULE".len()),
-                    None => p,
-                }
-            };
-            let mut scope = Scope::new();
-            let meta_map = match engine.run_ast_with_scope(&mut scope, &ast) {
-                Ok(()) => scope.get_value::<Map>("RULE"),
-                Err(e) => {
-                    problems.push(meta_at(format!(
-                        "the top level of a rule may only declare `const RULE = #{{ … }};` and functions ({})",
-                        lowercase_first(&e.to_string())
-                    )));
-                    continue;
-                }
-            };
-            let Some(meta_map) = meta_map else {
-                problems.push(
-                    Problem::in_file(&f.path, "rule declares no metadata").with_help(
-                        "start the rule with `const RULE = #{ id: \"…\", title: \"…\", regime: \"…\", severity: \"…\", citations: [\"…\"], version: \"1\" };`",
-                    ),
-                );
+            let (rule, mut found) = compile_rule(&engine, f, &source);
+            if let Some(other) = rules.iter().find(|r| r.meta.id == rule.meta.id) {
+                problems.push(Problem::in_file(&f.path, format!(
+                    "rule id `{}` is already used by `{}`",
+                    rule.meta.id, other.meta.file
+                )).with_help("every rule needs its own id"));
                 continue;
-            };
-            if !ast
-                .iter_functions()
-                .any(|func| func.name == "evaluate" && func.params.is_empty())
-            {
-                problems.push(
-                    Problem::in_file(&f.path, "rule has no `fn evaluate()`")
-                        .with_help("a rule is `fn evaluate() { … }` returning triggered(…), clear(…) or insufficient(…)"),
-                );
             }
-            match parse_meta(&f.path, &meta_map) {
-                Ok(meta) => {
-                    if let Some(other) = rules.iter().find(|r| r.meta.id == meta.id) {
-                        problems.push(meta_at(format!(
-                            "rule id `{}` is already used by `{}`",
-                            meta.id, other.meta.file
-                        )));
-                        continue;
-                    }
-                    // Top-level statements ran once above; evaluation skips them (eval_ast(false)).
-                    rules.push(CompiledRule { meta, ast, source });
-                }
-                Err(errs) => problems.extend(errs.into_iter().map(&meta_at)),
-            }
+            rule_problems.append(&mut found);
+            rules.push(rule);
         }
         if rules.is_empty() && problems.is_empty() {
             problems.push(Problem::in_file(".", "the rule pack contains no rules").with_help("rules are `*.rhai` files under the pack folder"));
         }
         if !problems.is_empty() {
+            problems.extend(rule_problems);
             return Err(LoadError { problems });
         }
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
@@ -264,8 +239,15 @@ impl RuleSet {
             rules,
             params,
             limits,
+            problems: rule_problems,
             digest: pack_digest(&files),
         })
+    }
+
+    /// Problems of rules that could not be loaded; each such rule answers `error`.
+    /// Empty for a clean pack.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
     }
 
     /// SHA-256 (hex) over every rule, library and parameter file (path and contents).
@@ -303,4 +285,73 @@ fn pack_digest(files: &[&SourceFile]) -> String {
         h.update(f.text.as_bytes());
     }
     crate::deal::hex(&h.finalize())
+}
+
+/// Compiles one rule file. A rule that fails to compile or declare itself is kept as a
+/// broken rule (it answers `error`); the problems found are returned beside it.
+fn compile_rule(engine: &Engine, f: &SourceFile, source: &Arc<str>) -> (CompiledRule, Vec<Problem>) {
+    let broken = |meta: RuleMeta, problems: Vec<Problem>| {
+        let first = problems.first().cloned();
+        (
+            CompiledRule {
+                meta,
+                ast: None,
+                broken: first,
+                source: source.clone(),
+            },
+            problems,
+        )
+    };
+    let mut ast = match engine.compile(&f.text) {
+        Ok(ast) => ast,
+        Err(e) => return broken(placeholder_meta(&f.path), vec![parse_problem(&f.path, source, &e)]),
+    };
+    ast.set_source(f.path.as_str());
+    let meta_at = |msg: String| {
+        let p = Problem::in_file(&f.path, msg);
+        match const_rule_offset(&f.text) {
+            Some(o) => p.at_span(source, o, o + "const RULE".len()),
+            None => p,
+        }
+    };
+    let mut scope = Scope::new();
+    let meta_map = match engine.run_ast_with_scope(&mut scope, &ast) {
+        Ok(()) => scope.get_value::<Map>("RULE"),
+        Err(e) => {
+            return broken(placeholder_meta(&f.path), vec![meta_at(format!(
+                "the top level of a rule may only declare `const RULE = #{{ … }};` and functions ({})",
+                lowercase_first(&e.to_string())
+            ))]);
+        }
+    };
+    let Some(meta_map) = meta_map else {
+        return broken(placeholder_meta(&f.path), vec![
+            Problem::in_file(&f.path, "rule declares no metadata").with_help(
+                "start the rule with `const RULE = #{ id: \"…\", title: \"…\", regime: \"…\", severity: \"…\", citations: [\"…\"], version: \"1\" };`",
+            ),
+        ]);
+    };
+    let meta = match parse_meta(&f.path, &meta_map) {
+        Ok(meta) => meta,
+        Err(errs) => return broken(placeholder_meta(&f.path), errs.into_iter().map(meta_at).collect()),
+    };
+    if !ast
+        .iter_functions()
+        .any(|func| func.name == "evaluate" && func.params.is_empty())
+    {
+        return broken(meta, vec![
+            Problem::in_file(&f.path, "rule has no `fn evaluate()`")
+                .with_help("a rule is `fn evaluate() { … }` returning triggered(…), clear(…) or insufficient(…)"),
+        ]);
+    }
+    // Top-level statements ran once above; evaluation skips them (eval_ast(false)).
+    (
+        CompiledRule {
+            meta,
+            ast: Some(ast),
+            broken: None,
+            source: source.clone(),
+        },
+        Vec::new(),
+    )
 }

@@ -92,6 +92,18 @@ impl RuleSet {
         traced: bool,
     ) -> (Finding, Option<Vec<String>>) {
         let meta = &rule.meta;
+        let Some(ast) = rule.ast.as_ref() else {
+            let why = rule
+                .broken
+                .as_ref()
+                .map_or_else(|| "it did not compile".to_string(), |p| format!("{} at rules/{}", p.message, p.location()));
+            let finding = base_finding(
+                rule,
+                Status::Error,
+                format!("The rule could not be loaded, so its answer is unknown (fail closed): {why}."),
+            );
+            return (finding, traced.then(|| vec!["rule could not be loaded".to_string()]));
+        };
         if !meta.in_force_on(as_of) {
             let finding = base_finding(
                 rule,
@@ -109,7 +121,7 @@ impl RuleSet {
         let result = self.engine.call_fn_with_options::<Dynamic>(
             CallFnOptions::new().eval_ast(false).rewind_scope(true),
             &mut scope,
-            &rule.ast,
+            ast,
             "evaluate",
             (),
         );
@@ -208,7 +220,7 @@ fn conclude(
                 &steps,
                 &format!("Cannot be decided: {why}. The rule pack needs that figure before this date can be screened."),
             );
-            f.missing = absent;
+            // The gap is in the pack, not the deal: no deal fact would fill it.
             return f;
         }
         None => {}

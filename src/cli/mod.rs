@@ -127,10 +127,17 @@ pub fn load_rules(dir: Option<&PathBuf>) -> Result<RuleSet, Exit> {
         },
         None => dealscreen::pack::embedded_files(),
     };
-    RuleSet::load(&files).map_err(|e: LoadError| {
+    let set = RuleSet::load(&files).map_err(|e: LoadError| {
         eprintln!("{:?}", miette::Report::new(e));
         Exit::InputInvalid
-    })
+    })?;
+    for p in set.problems() {
+        eprintln!(
+            "warning: this rule will answer `error` for every deal:\n{:?}",
+            miette::Report::new(p.clone())
+        );
+    }
+    Ok(set)
 }
 
 /// Parses the command line and runs the command.

@@ -512,6 +512,13 @@ pub(crate) fn register(engine: &mut Engine, params: Arc<ParamSet>) {
     fmt_fn(engine, "pct", format::pct);
     fmt_fn(engine, "num", format::grouped);
     fmt_fn(engine, "ops", format::ops);
+    // Herfindahl-Hirschman index of a map of shares on the 0-100 scale: the sum of squares.
+    engine.register_fn("hhi", |shares: Map| -> RhaiResult<f64> {
+        shares.iter().try_fold(0.0, |acc, (k, v)| {
+            let s = number(v, &format!("the share of `{k}`"))?;
+            Ok(acc + s * s)
+        })
+    });
     engine.register_fn("words", |s: ImmutableString| s.replace('_', " "));
     engine.register_fn("join_and", |items: Array| -> String {
         let items: Vec<String> = items.into_iter().map(|d| d.to_string()).collect();

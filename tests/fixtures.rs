@@ -35,13 +35,39 @@ fn text_reports() {
 
 #[test]
 fn statuses_match_the_independent_expectations() {
-    let text = std::fs::read_to_string(root().join("fixtures/expected-statuses.json")).unwrap();
-    let expected: BTreeMap<String, BTreeMap<String, Status>> = serde_json::from_str(&text).unwrap();
+    // One file per rule family (fixtures/expected/*.json): fixture -> rule -> status.
+    let mut expected: BTreeMap<String, BTreeMap<String, Status>> = BTreeMap::new();
+    let mut files: Vec<_> = std::fs::read_dir(root().join("fixtures/expected"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let part: BTreeMap<String, BTreeMap<String, Status>> = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        for (fixture, rules) in part {
+            let entry = expected.entry(fixture).or_default();
+            for (rule, status) in rules {
+                assert!(entry.insert(rule.clone(), status).is_none(), "{rule} expected twice for a fixture");
+            }
+        }
+    }
+    for fixture in expected.keys() {
+        assert!(root().join(format!("fixtures/deals/{fixture}.json")).exists(), "expectation for missing fixture {fixture}");
+    }
+    for rule in shipped().rules() {
+        assert!(
+            expected.values().any(|rules| rules.contains_key(&rule.id)),
+            "no fixture expectation names rule {}",
+            rule.id
+        );
+    }
     let mut failures = Vec::new();
     for path in fixture_deals() {
         let name = stem(&path);
         let Some(want) = expected.get(&name) else {
-            failures.push(format!("{name}: no entry in fixtures/expected-statuses.json"));
+            failures.push(format!("{name}: no entry in fixtures/expected/*.json"));
             continue;
         };
         let report = screen(&path);

@@ -23,6 +23,7 @@ pub struct Deal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Stable id, `[a-z0-9][a-z0-9._-]*`.
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9._-]*$"))]
     pub id: String,
     /// Human title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -106,6 +107,7 @@ pub struct Party {
     pub name: String,
     /// ISO 3166-1 alpha-2 country of the ultimate parent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[A-Z]{2}$"))]
     pub country: Option<String>,
     /// What the person does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -115,30 +117,39 @@ pub struct Party {
     pub engaged_in_manufacturing: Option<bool>,
     /// Capital, surplus and undivided profits (Clayton Act §8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub capital_usd: Option<f64>,
     /// Annual net sales, last regularly prepared annual statement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub annual_net_sales_usd: Option<f64>,
     /// Total assets, last regularly prepared balance sheet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub total_assets_usd: Option<f64>,
     /// Sales in or into the United States.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub us_sales_usd: Option<f64>,
     /// Worldwide turnover.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub worldwide_turnover_eur: Option<f64>,
     /// EU-wide turnover.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub eu_turnover_eur: Option<f64>,
     /// German turnover.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub de_turnover_eur: Option<f64>,
     /// UK turnover.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub uk_turnover_gbp: Option<f64>,
     /// Voting interest that foreign governments hold in this party.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100))]
     pub foreign_government_interest_pct: Option<f64>,
     /// Designated gatekeeper under the EU Digital Markets Act.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,6 +162,7 @@ pub struct Party {
     pub critical_technologies: Option<bool>,
     /// Gross revenue incl. affiliates (state AI laws).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub annual_revenue_usd: Option<f64>,
     /// Free-form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -203,15 +215,18 @@ pub struct Transaction {
     pub instrument: Option<Instrument>,
     /// Consideration for what is acquired at this closing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub value_usd: Option<f64>,
     /// Including options, later tranches and conversions agreed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub committed_value_usd: Option<f64>,
     /// Acquirer's voting interest before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voting_pct_before: Option<f64>,
     /// Value of the target's voting securities and non-corporate interests already held.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub prior_holdings_value_usd: Option<f64>,
     /// A US export authorization would be needed to export the target's critical technology to the acquirer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -231,6 +246,7 @@ pub struct Transaction {
     pub convertible_to_voting: Option<bool>,
     /// Value of the target's US assets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub target_us_assets_usd: Option<f64>,
     /// Free-form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -338,12 +354,14 @@ pub struct Commercial {
     pub exclusivity: Option<Vec<Exclusivity>>,
     /// Target's commitment to buy the acquirer's compute / cloud.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub compute_commitment_usd: Option<f64>,
     /// The acquirer shares in the target's revenue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revenue_share: Option<bool>,
     /// Licence fees paid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub licensing_value_usd: Option<f64>,
     /// Target staff the acquirer hires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -387,15 +405,18 @@ pub struct Market {
 pub struct Ai {
     /// Largest training run's operations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub training_compute_ops: Option<f64>,
     /// Trained primarily on biological sequence data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub biological_sequence_data: Option<bool>,
     /// Theoretical peak of a co-located computing cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub cluster_peak_ops_per_s: Option<f64>,
     /// Data-centre networking of that cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub cluster_network_gbps: Option<f64>,
     /// Free-form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -414,6 +435,7 @@ pub struct Interlock {
     pub boards: Option<Vec<String>>,
     /// Competitive sales between the corporations concerned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub competitive_sales_usd: Option<f64>,
     /// Free-form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -426,9 +448,11 @@ pub struct Interlock {
 pub struct Fx {
     /// US dollars per euro.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub usd_per_eur: Option<f64>,
     /// US dollars per pound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
     pub usd_per_gbp: Option<f64>,
 }
 
@@ -468,6 +492,16 @@ pub struct ParsedDeal {
 impl ParsedDeal {
     /// Parses and validates a deal from JSON text. Nothing is screened from a deal that fails.
     pub fn from_slice(bytes: &[u8]) -> Result<ParsedDeal, DealError> {
+        // A struct also deserialises from a JSON array; a deal must be an object.
+        match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{') | None => {}
+            Some(_) => {
+                return Err(DealError::at(
+                    "",
+                    "the input is not a JSON object: a deal is one JSON object (`{ \"id\": …, \"acquirer\": …, … }`)",
+                ));
+            }
+        }
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let deal: Deal = serde_path_to_error::deserialize(&mut de).map_err(|err| {
             let pointer = pointer_of(err.path());
@@ -485,6 +519,12 @@ impl ParsedDeal {
 
     /// Parses and validates a deal from an already-parsed JSON value.
     pub fn from_value(value: Value) -> Result<ParsedDeal, DealError> {
+        if !value.is_object() {
+            return Err(DealError::at(
+                "",
+                "a deal is one JSON object (`{ \"id\": …, \"acquirer\": …, … }`)",
+            ));
+        }
         let deal: Deal = serde_path_to_error::deserialize(value).map_err(|err| {
             let pointer = pointer_of(err.path());
             let inner = err.into_inner();
@@ -543,13 +583,17 @@ fn from_serde_error(
         && let Some(end) = rest.find('`')
     {
         let field = &rest[..end];
-        pointer.push('/');
-        pointer.push_str(&escape_pointer(field));
+        let segment = format!("/{}", escape_pointer(field));
+        // Paths tracked while reading text already end at the field; paths from values do not.
+        if !pointer.ends_with(&segment) {
+            pointer.push_str(&segment);
+        }
         message = format!(
             "unknown field `{field}` (a typo is never ignored: {}; free-form data belongs in `extra`)",
             rest[end + 1..].trim_start_matches(", ")
         );
     }
+    message = plain_words(&message);
     if err.is_eof() && pointer.is_empty() {
         message = format!("the input is empty or ends too early ({message})");
     }
@@ -558,6 +602,21 @@ fn from_serde_error(
         message,
         location,
     }
+}
+
+/// serde speaks of Rust types; a deal author should read JSON terms.
+fn plain_words(message: &str) -> String {
+    if message.starts_with("invalid type: null") {
+        return "required, and null is read as absent".to_string();
+    }
+    if let Some(field) = message.strip_prefix("missing field ") {
+        return format!("missing required field {field}");
+    }
+    message
+        .replace("expected u32", "expected a whole number (0 or more)")
+        .replace("expected f64", "expected a number")
+        .replace("expected a string", "expected a text string")
+        .replace("number out of range", "number out of range (not a finite number)")
 }
 
 fn escape_pointer(segment: &str) -> String {

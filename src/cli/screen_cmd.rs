@@ -60,7 +60,9 @@ pub fn run(args: ScreenArgs) -> Exit {
     let fail_on: Option<Severity> = args.fail_on.map(Into::into);
     let mut exit = Exit::Ok;
     let mut reports: Vec<Report> = Vec::new();
-    for input in expand(&args.deals) {
+    let inputs = expand(&args.deals);
+    let many = inputs.len() != 1 || args.deals.iter().any(|d| std::path::Path::new(d).is_dir());
+    for input in inputs {
         let bytes = match input.bytes {
             Ok(b) => b,
             Err(msg) => {
@@ -105,17 +107,19 @@ pub fn run(args: ScreenArgs) -> Exit {
             }
         }
     }
-    print_reports(&reports, args.format);
+    print_reports(&reports, args.format, many);
     exit
 }
 
-fn print_reports(reports: &[Report], format: Format) {
+/// `many`: more than one input was asked for, so JSON output is an array (even when some
+/// inputs failed); a single input gives a single report object.
+fn print_reports(reports: &[Report], format: Format, many: bool) {
     match format {
         Format::Json => {
-            let text = if let [one] = reports {
-                one.to_json()
-            } else {
-                serde_json::to_string_pretty(reports).unwrap_or_default()
+            let text = match reports {
+                [one] if !many => one.to_json(),
+                [] if !many => return,
+                _ => serde_json::to_string_pretty(reports).unwrap_or_default(),
             };
             println!("{text}");
         }

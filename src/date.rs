@@ -116,7 +116,14 @@ mod tests {
 
     #[test]
     fn rejects_impossible_and_other_spellings() {
-        for bad in ["2023-02-30", "09/25/2023", "20230925", "2023-9-25", "", "2023-09-25T00:00"] {
+        for bad in [
+            "2023-02-30",
+            "09/25/2023",
+            "20230925",
+            "2023-9-25",
+            "",
+            "2023-09-25T00:00",
+        ] {
             assert!(bad.parse::<Date>().is_err(), "{bad} should be rejected");
         }
     }

@@ -511,7 +511,10 @@ impl ParsedDeal {
         })?;
         de.end().map_err(|e| DealError {
             pointer: String::new(),
-            message: format!("trailing characters after the deal object ({})", strip_location(&e)),
+            message: format!(
+                "trailing characters after the deal object ({})",
+                strip_location(&e)
+            ),
             location: Some((e.line(), e.column())),
         })?;
         ParsedDeal::from_deal(deal)
@@ -616,7 +619,10 @@ fn plain_words(message: &str) -> String {
         .replace("expected u32", "expected a whole number (0 or more)")
         .replace("expected f64", "expected a number")
         .replace("expected a string", "expected a text string")
-        .replace("number out of range", "number out of range (not a finite number)")
+        .replace(
+            "number out of range",
+            "number out of range (not a finite number)",
+        )
 }
 
 fn escape_pointer(segment: &str) -> String {
@@ -653,7 +659,10 @@ impl Validator {
         {
             self.errors.push(DealError::at(
                 pointer,
-                format!("{} is not an amount (a non-negative number)", crate::format::plain(v)),
+                format!(
+                    "{} is not an amount (a non-negative number)",
+                    crate::format::plain(v)
+                ),
             ));
         }
     }
@@ -675,15 +684,20 @@ impl Validator {
         {
             self.errors.push(DealError::at(
                 pointer,
-                format!("{} is not {what} (a non-negative number)", crate::format::plain(v)),
+                format!(
+                    "{} is not {what} (a non-negative number)",
+                    crate::format::plain(v)
+                ),
             ));
         }
     }
 
     fn party(&mut self, base: &str, p: &Party) {
         if p.name.trim().is_empty() {
-            self.errors
-                .push(DealError::at(format!("{base}/name"), "name must not be empty"));
+            self.errors.push(DealError::at(
+                format!("{base}/name"),
+                "name must not be empty",
+            ));
         }
         if let Some(c) = &p.country
             && !(c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()))
@@ -734,7 +748,10 @@ fn validate(deal: &Deal) -> Result<(), DealError> {
     let t = &deal.transaction;
     v.money("/transaction/value_usd", t.value_usd);
     v.money("/transaction/committed_value_usd", t.committed_value_usd);
-    v.money("/transaction/prior_holdings_value_usd", t.prior_holdings_value_usd);
+    v.money(
+        "/transaction/prior_holdings_value_usd",
+        t.prior_holdings_value_usd,
+    );
     v.money("/transaction/target_us_assets_usd", t.target_us_assets_usd);
     v.pct("/transaction/voting_pct_before", t.voting_pct_before);
     v.pct("/transaction/voting_pct_after", t.voting_pct_after);
@@ -753,7 +770,10 @@ fn validate(deal: &Deal) -> Result<(), DealError> {
         ));
     }
     if let Some(c) = &deal.commercial {
-        v.money("/commercial/compute_commitment_usd", c.compute_commitment_usd);
+        v.money(
+            "/commercial/compute_commitment_usd",
+            c.compute_commitment_usd,
+        );
         v.money("/commercial/licensing_value_usd", c.licensing_value_usd);
     }
     for (i, m) in deal.markets.iter().flatten().enumerate() {
@@ -783,7 +803,11 @@ fn validate(deal: &Deal) -> Result<(), DealError> {
             ai.cluster_peak_ops_per_s,
             "a rate",
         );
-        v.non_negative("/ai/cluster_network_gbps", ai.cluster_network_gbps, "a rate");
+        v.non_negative(
+            "/ai/cluster_network_gbps",
+            ai.cluster_network_gbps,
+            "a rate",
+        );
     }
     for (i, il) in deal.interlocks.iter().flatten().enumerate() {
         v.money(
@@ -792,13 +816,19 @@ fn validate(deal: &Deal) -> Result<(), DealError> {
         );
     }
     if let Some(fx) = &deal.fx {
-        for (field, rate) in [("usd_per_eur", fx.usd_per_eur), ("usd_per_gbp", fx.usd_per_gbp)] {
+        for (field, rate) in [
+            ("usd_per_eur", fx.usd_per_eur),
+            ("usd_per_gbp", fx.usd_per_gbp),
+        ] {
             if let Some(r) = rate
                 && !(r.is_finite() && r > 0.0)
             {
                 v.errors.push(DealError::at(
                     format!("/fx/{field}"),
-                    format!("{} is not an exchange rate (a positive number)", crate::format::plain(r)),
+                    format!(
+                        "{} is not an exchange rate (a positive number)",
+                        crate::format::plain(r)
+                    ),
                 ));
             }
         }
@@ -822,7 +852,8 @@ fn valid_id(id: &str) -> bool {
 mod tests {
     use super::*;
 
-    const MINIMAL: &str = r#"{"id":"d1","acquirer":{"name":"A"},"target":{"name":"T"},"transaction":{}}"#;
+    const MINIMAL: &str =
+        r#"{"id":"d1","acquirer":{"name":"A"},"target":{"name":"T"},"transaction":{}}"#;
 
     #[test]
     fn minimal_deal_parses_and_absent_stays_absent() {
@@ -851,11 +882,26 @@ mod tests {
     #[test]
     fn errors_name_the_pointer() {
         let cases = [
-            (r#"{"id":"d1","acquirer":{"name":"A"},"target":{"name":"T"},"transaction":{"voting_pct_after":150}}"#, "/transaction/voting_pct_after"),
-            (r#"{"id":"d1","acquirer":{"name":"A"},"target":{"name":"T"},"transaction":{"value_usd":"1"}}"#, "/transaction/value_usd"),
-            (r#"{"id":"d1","acquirer":{"name":"A"},"target":{"name":"T"},"transaction":{},"governance":{"board_seatz":1}}"#, "/governance/board_seatz"),
-            (r#"{"id":"D1","acquirer":{"name":"A"},"target":{"name":"T"},"transaction":{}}"#, "/id"),
-            (r#"{"acquirer":{"name":"A"},"target":{"name":"T"},"transaction":{}}"#, ""),
+            (
+                r#"{"id":"d1","acquirer":{"name":"A"},"target":{"name":"T"},"transaction":{"voting_pct_after":150}}"#,
+                "/transaction/voting_pct_after",
+            ),
+            (
+                r#"{"id":"d1","acquirer":{"name":"A"},"target":{"name":"T"},"transaction":{"value_usd":"1"}}"#,
+                "/transaction/value_usd",
+            ),
+            (
+                r#"{"id":"d1","acquirer":{"name":"A"},"target":{"name":"T"},"transaction":{},"governance":{"board_seatz":1}}"#,
+                "/governance/board_seatz",
+            ),
+            (
+                r#"{"id":"D1","acquirer":{"name":"A"},"target":{"name":"T"},"transaction":{}}"#,
+                "/id",
+            ),
+            (
+                r#"{"acquirer":{"name":"A"},"target":{"name":"T"},"transaction":{}}"#,
+                "",
+            ),
             ("", ""),
         ];
         for (input, pointer) in cases {
@@ -869,6 +915,10 @@ mod tests {
         let s = r#"{"id":"d1","acquirer":{"name":"A"},"target":{"name":"T"},"transaction":{"valu_usd":1}}"#;
         let err = ParsedDeal::from_slice(s.as_bytes()).unwrap_err();
         assert_eq!(err.pointer, "/transaction/valu_usd");
-        assert!(err.message.contains("unknown field `valu_usd`"), "{}", err.message);
+        assert!(
+            err.message.contains("unknown field `valu_usd`"),
+            "{}",
+            err.message
+        );
     }
 }

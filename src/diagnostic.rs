@@ -31,8 +31,21 @@ pub struct Problem {
 
 impl PartialEq for Problem {
     fn eq(&self, other: &Problem) -> bool {
-        (&self.file, self.line, self.column, &self.message, &self.help, self.span)
-            == (&other.file, other.line, other.column, &other.message, &other.help, other.span)
+        (
+            &self.file,
+            self.line,
+            self.column,
+            &self.message,
+            &self.help,
+            self.span,
+        ) == (
+            &other.file,
+            other.line,
+            other.column,
+            &other.message,
+            &other.help,
+            other.span,
+        )
     }
 }
 
@@ -120,10 +133,12 @@ impl miette::Diagnostic for Problem {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let (start, end) = self.span?;
         self.source.as_ref()?;
-        Some(Box::new(std::iter::once(miette::LabeledSpan::new_with_span(
-            Some("here".to_string()),
-            (start, end.saturating_sub(start).max(1)),
-        ))))
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_with_span(
+                Some("here".to_string()),
+                (start, end.saturating_sub(start).max(1)),
+            ),
+        )))
     }
 }
 

@@ -256,7 +256,10 @@ fn subject(st: &mut State, left: &Dynamic) -> RhaiResult<Subject> {
             .get("label")
             .and_then(|l| l.clone().into_immutable_string().ok())
             .ok_or("a quantity needs a `label`")?;
-        let value = number(m.get("value").unwrap_or(&Dynamic::UNIT), "a quantity's value")?;
+        let value = number(
+            m.get("value").unwrap_or(&Dynamic::UNIT),
+            "a quantity's value",
+        )?;
         let derived_from = m
             .get("from")
             .and_then(|f| f.clone().try_cast::<Array>())
@@ -272,7 +275,10 @@ fn subject(st: &mut State, left: &Dynamic) -> RhaiResult<Subject> {
         });
     }
     if left.is_unit() {
-        return Err("compare() was given `()`: check the fact with known() first, or pass its pointer".into());
+        return Err(
+            "compare() was given `()`: check the fact with known() first, or pass its pointer"
+                .into(),
+        );
     }
     Err(format!(
         "compare() takes a fact pointer or a quantity(label, value, from), not {}",
@@ -365,8 +371,12 @@ fn scale_impl(params: &ParamSet, name: &str, on: Option<&str>, amount: f64) -> R
         let Some(ParamValue::Scale(brackets)) = r.row.value.as_ref() else {
             return Err(format!("parameter `{name}` is not a bracket scale").into());
         };
-        let (tier, b, next) = bracket_for(brackets, amount)
-            .ok_or_else(|| format!("{} falls below every bracket of `{name}`", format::plain(amount)))?;
+        let (tier, b, next) = bracket_for(brackets, amount).ok_or_else(|| {
+            format!(
+                "{} falls below every bracket of `{name}`",
+                format::plain(amount)
+            )
+        })?;
         let mut m = Map::new();
         m.insert("value".into(), Dynamic::from_float(b.value));
         m.insert("tier".into(), Dynamic::from_int(tier as i64));
@@ -453,15 +463,13 @@ pub(crate) fn register(engine: &mut Engine, params: Arc<ParamSet>) {
         scale_impl(&p, name, None, amount)
     });
     let p = params.clone();
-    engine.register_fn(
-        "scale_on",
-        move |name: &str, on: &str, amount: f64| scale_impl(&p, name, Some(on), amount),
-    );
+    engine.register_fn("scale_on", move |name: &str, on: &str, amount: f64| {
+        scale_impl(&p, name, Some(on), amount)
+    });
     let p = params.clone();
-    engine.register_fn(
-        "compare",
-        move |left: Dynamic, op: &str, name: &str| compare_impl(&p, left, op, name, None),
-    );
+    engine.register_fn("compare", move |left: Dynamic, op: &str, name: &str| {
+        compare_impl(&p, left, op, name, None)
+    });
     let p = params;
     engine.register_fn(
         "compare_on",

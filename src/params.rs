@@ -14,7 +14,17 @@ use crate::finding::ParameterUse;
 
 /// Units a parameter may have.
 pub const UNITS: &[&str] = &[
-    "usd", "eur", "gbp", "pct", "ops", "ops_per_s", "gbps", "days", "count", "hhi", "text",
+    "usd",
+    "eur",
+    "gbp",
+    "pct",
+    "ops",
+    "ops_per_s",
+    "gbps",
+    "days",
+    "count",
+    "hhi",
+    "text",
 ];
 
 /// One band of a bracket schedule (e.g. an HSR filing-fee tier).
@@ -179,15 +189,21 @@ impl ParamSet {
                 first: table.rows.first().map_or(on, |r| r.from),
             });
         };
-        let row = table.rows.get(row_idx).ok_or_else(|| LookupError::Unknown {
-            name: name.to_string(),
-        })?;
+        let row = table
+            .rows
+            .get(row_idx)
+            .ok_or_else(|| LookupError::Unknown {
+                name: name.to_string(),
+            })?;
         if row.value.is_none() {
             return Err(LookupError::Unconfirmed {
                 name: name.to_string(),
                 on,
                 from: row.from,
-                note: row.note.clone().unwrap_or_else(|| "no figure confirmed".into()),
+                note: row
+                    .note
+                    .clone()
+                    .unwrap_or_else(|| "no figure confirmed".into()),
             });
         }
         let until = table.rows.get(idx).map(|next| next.from.previous_day());
@@ -218,11 +234,15 @@ impl ParamSet {
             } else {
                 format!("{prefix}.{key}")
             };
-            let at = |msg: String| Problem::in_file(file, msg).at_span(&source, span.start, span.end);
+            let at =
+                |msg: String| Problem::in_file(file, msg).at_span(&source, span.start, span.end);
             if !UNITS.contains(&raw.unit.as_str()) {
                 problems.push(
-                    at(format!("parameter `{name}` has unknown unit `{}`", raw.unit))
-                        .with_help(format!("use one of: {}", UNITS.join(", "))),
+                    at(format!(
+                        "parameter `{name}` has unknown unit `{}`",
+                        raw.unit
+                    ))
+                    .with_help(format!("use one of: {}", UNITS.join(", "))),
                 );
             }
             let is_scale = match raw.kind.as_deref() {
@@ -230,8 +250,9 @@ impl ParamSet {
                 Some("scale") => true,
                 Some(other) => {
                     problems.push(
-                        at(format!("parameter `{name}` has unknown kind `{other}`"))
-                            .with_help("use `kind = \"scale\"` for bracket schedules, or leave `kind` out"),
+                        at(format!("parameter `{name}` has unknown kind `{other}`")).with_help(
+                            "use `kind = \"scale\"` for bracket schedules, or leave `kind` out",
+                        ),
                     );
                     false
                 }
@@ -256,8 +277,11 @@ impl ParamSet {
                     .filter(|_| r.from.time.is_none())
                 else {
                     problems.push(
-                        row_at(format!("row of `{name}` has `from = {}`, not a date", r.from))
-                            .with_help("write the date unquoted, e.g. `from = 2025-02-21`"),
+                        row_at(format!(
+                            "row of `{name}` has `from = {}`, not a date",
+                            r.from
+                        ))
+                        .with_help("write the date unquoted, e.g. `from = 2025-02-21`"),
                     );
                     continue;
                 };
@@ -295,7 +319,9 @@ impl ParamSet {
                             })
                             .collect();
                         let starts_at_zero = brackets.first().is_some_and(|b| b.at_least == 0.0);
-                        let increasing = brackets.windows(2).all(|w| matches!(w, [a, b] if a.at_least < b.at_least));
+                        let increasing = brackets
+                            .windows(2)
+                            .all(|w| matches!(w, [a, b] if a.at_least < b.at_least));
                         if !starts_at_zero || !increasing {
                             problems.push(row_at(format!(
                                 "brackets of `{name}` from {from} must start at `at_least = 0` and increase"
@@ -324,7 +350,9 @@ impl ParamSet {
                             "rows of `{name}` are not in date order: {from} follows {}",
                             prev.from
                         ))
-                        .with_help("list periods oldest first, each `from` later than the one before"),
+                        .with_help(
+                            "list periods oldest first, each `from` later than the one before",
+                        ),
                     );
                 }
                 rows.push(ParamRow {
@@ -468,7 +496,10 @@ values = [
             panic!("scale expected")
         };
         assert_eq!(bracket_for(b, 173_300_000.0).map(|t| t.0), Some(2));
-        assert_eq!(bracket_for(b, 173_299_999.0).map(|t| t.1.value), Some(30_000.0));
+        assert_eq!(
+            bracket_for(b, 173_299_999.0).map(|t| t.1.value),
+            Some(30_000.0)
+        );
     }
 
     #[test]
@@ -487,7 +518,13 @@ values = [
         let msgs: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         assert_eq!(problems.len(), 3, "{msgs:#?}");
         assert!(msgs.iter().any(|m| m.contains("unknown unit `dollars`")));
-        assert!(msgs.iter().any(|m| m.starts_with("bad.params.toml:6:") && m.contains("no `source`")));
-        assert!(msgs.iter().any(|m| m.starts_with("bad.params.toml:7:") && m.contains("not in date order")));
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("bad.params.toml:6:") && m.contains("no `source`"))
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("bad.params.toml:7:") && m.contains("not in date order"))
+        );
     }
 }

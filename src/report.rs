@@ -221,8 +221,16 @@ fn render_text(r: &Report) -> String {
     out.push('\n');
     for f in &r.findings {
         out.push('\n');
-        let sev = f.severity.map(|s| format!(" [{}]", s.as_str())).unwrap_or_default();
-        out.push_str(&format!("{}{sev}  {}  ({})\n", status_label(f.status), f.rule, f.regime));
+        let sev = f
+            .severity
+            .map(|s| format!(" [{}]", s.as_str()))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{}{sev}  {}  ({})\n",
+            status_label(f.status),
+            f.rule,
+            f.regime
+        ));
         wrap(&f.title, "  ", &mut out);
         out.push('\n');
         wrap(&f.explanation, "  ", &mut out);
@@ -262,7 +270,14 @@ fn render_text(r: &Report) -> String {
         if !f.facts.is_empty() {
             out.push_str("  facts read:\n");
             for fact in &f.facts {
-                bullet(&format!("{} = {}", fact.pointer, fact_text(&fact.pointer, &fact.value)), &mut out);
+                bullet(
+                    &format!(
+                        "{} = {}",
+                        fact.pointer,
+                        fact_text(&fact.pointer, &fact.value)
+                    ),
+                    &mut out,
+                );
             }
         }
         if !f.citations.is_empty() {
@@ -318,7 +333,9 @@ impl Report {
             out.push_str(&format!(
                 "**{}**{}\n\n{}\n",
                 f.status.as_str(),
-                f.severity.map(|s| format!(" ({})", s.as_str())).unwrap_or_default(),
+                f.severity
+                    .map(|s| format!(" ({})", s.as_str()))
+                    .unwrap_or_default(),
                 f.explanation
             ));
             if let Some(rec) = &f.recommendation {

@@ -94,7 +94,9 @@ fn date(m: &Map, key: &str, errors: &mut Vec<String>) -> Option<Date> {
             }
         },
         Err(_) => {
-            errors.push(format!("metadata `{key}` must be a date string \"YYYY-MM-DD\""));
+            errors.push(format!(
+                "metadata `{key}` must be a date string \"YYYY-MM-DD\""
+            ));
             None
         }
     }
@@ -143,11 +145,16 @@ pub(crate) fn parse_meta(file: &str, m: &Map) -> Result<RuleMeta, Vec<String>> {
         }
         sev
     });
-    let citations: Vec<Citation> = match m.get("citations").map(|c| c.clone().try_cast::<rhai::Array>()) {
+    let citations: Vec<Citation> = match m
+        .get("citations")
+        .map(|c| c.clone().try_cast::<rhai::Array>())
+    {
         Some(Some(list)) => {
             let parsed: Vec<Option<Citation>> = list.iter().map(citation).collect();
             if parsed.iter().any(Option::is_none) {
-                errors.push("metadata `citations` entries must be strings or #{ text, url } maps".into());
+                errors.push(
+                    "metadata `citations` entries must be strings or #{ text, url } maps".into(),
+                );
             }
             parsed.into_iter().flatten().collect()
         }
@@ -186,7 +193,9 @@ pub(crate) fn parse_meta(file: &str, m: &Map) -> Result<RuleMeta, Vec<String>> {
         }
     }
     match (id, title, regime, version, severity) {
-        (Some(id), Some(title), Some(regime), Some(version), Some(severity)) if errors.is_empty() => {
+        (Some(id), Some(title), Some(regime), Some(version), Some(severity))
+            if errors.is_empty() =>
+        {
             Ok(RuleMeta {
                 id,
                 title,

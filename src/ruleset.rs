@@ -95,7 +95,9 @@ impl miette::Diagnostic for LoadError {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        Some(Box::new("fix each problem listed; `dealscreen rules check` reports them all"))
+        Some(Box::new(
+            "fix each problem listed; `dealscreen rules check` reports them all",
+        ))
     }
 }
 
@@ -170,7 +172,10 @@ impl RuleSet {
         let mut problems = Vec::new();
 
         let mut params = ParamSet::default();
-        for f in files.iter().filter(|f| FileKind::of(&f.path) == FileKind::Params) {
+        for f in files
+            .iter()
+            .filter(|f| FileKind::of(&f.path) == FileKind::Params)
+        {
             let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
             let prefix = dir.replace('/', ".");
             problems.extend(params.add_file(&f.path, &prefix, &f.text));
@@ -179,7 +184,10 @@ impl RuleSet {
         let mut engine = build_engine(params.clone(), &limits);
 
         let mut lib_names = std::collections::BTreeSet::new();
-        for f in files.iter().filter(|f| FileKind::of(&f.path) == FileKind::Library) {
+        for f in files
+            .iter()
+            .filter(|f| FileKind::of(&f.path) == FileKind::Library)
+        {
             let source: Arc<str> = Arc::from(f.text.as_str());
             let name = f
                 .path
@@ -189,7 +197,10 @@ impl RuleSet {
                 .unwrap_or_default()
                 .to_string();
             if !lib_names.insert(name.clone()) {
-                problems.push(Problem::in_file(&f.path, format!("a library named `{name}` already exists")).with_help("library file names must be unique across the pack"));
+                problems.push(
+                    Problem::in_file(&f.path, format!("a library named `{name}` already exists"))
+                        .with_help("library file names must be unique across the pack"),
+                );
                 continue;
             }
             let mut ast = match engine.compile(&f.text) {
@@ -206,28 +217,43 @@ impl RuleSet {
                 }
                 Err(e) => problems.push(Problem::in_file(
                     &f.path,
-                    format!("library could not be loaded: {}", lowercase_first(&e.to_string())),
+                    format!(
+                        "library could not be loaded: {}",
+                        lowercase_first(&e.to_string())
+                    ),
                 )),
             }
         }
 
         let mut rules: Vec<CompiledRule> = Vec::new();
         let mut rule_problems: Vec<Problem> = Vec::new();
-        for f in files.iter().filter(|f| FileKind::of(&f.path) == FileKind::Rule) {
+        for f in files
+            .iter()
+            .filter(|f| FileKind::of(&f.path) == FileKind::Rule)
+        {
             let source: Arc<str> = Arc::from(f.text.as_str());
             let (rule, mut found) = compile_rule(&engine, f, &source);
             if let Some(other) = rules.iter().find(|r| r.meta.id == rule.meta.id) {
-                problems.push(Problem::in_file(&f.path, format!(
-                    "rule id `{}` is already used by `{}`",
-                    rule.meta.id, other.meta.file
-                )).with_help("every rule needs its own id"));
+                problems.push(
+                    Problem::in_file(
+                        &f.path,
+                        format!(
+                            "rule id `{}` is already used by `{}`",
+                            rule.meta.id, other.meta.file
+                        ),
+                    )
+                    .with_help("every rule needs its own id"),
+                );
                 continue;
             }
             rule_problems.append(&mut found);
             rules.push(rule);
         }
         if rules.is_empty() && problems.is_empty() {
-            problems.push(Problem::in_file(".", "the rule pack contains no rules").with_help("rules are `*.rhai` files under the pack folder"));
+            problems.push(
+                Problem::in_file(".", "the rule pack contains no rules")
+                    .with_help("rules are `*.rhai` files under the pack folder"),
+            );
         }
         if !problems.is_empty() {
             problems.extend(rule_problems);
@@ -278,7 +304,10 @@ impl RuleSet {
 
 fn pack_digest(files: &[&SourceFile]) -> String {
     let mut h = Sha256::new();
-    for f in files.iter().filter(|f| FileKind::of(&f.path) != FileKind::Other) {
+    for f in files
+        .iter()
+        .filter(|f| FileKind::of(&f.path) != FileKind::Other)
+    {
         h.update(f.path.as_bytes());
         h.update([0]);
         h.update((f.text.len() as u64).to_le_bytes());
@@ -289,7 +318,11 @@ fn pack_digest(files: &[&SourceFile]) -> String {
 
 /// Compiles one rule file. A rule that fails to compile or declare itself is kept as a
 /// broken rule (it answers `error`); the problems found are returned beside it.
-fn compile_rule(engine: &Engine, f: &SourceFile, source: &Arc<str>) -> (CompiledRule, Vec<Problem>) {
+fn compile_rule(
+    engine: &Engine,
+    f: &SourceFile,
+    source: &Arc<str>,
+) -> (CompiledRule, Vec<Problem>) {
     let broken = |meta: RuleMeta, problems: Vec<Problem>| {
         let first = problems.first().cloned();
         (
@@ -304,7 +337,12 @@ fn compile_rule(engine: &Engine, f: &SourceFile, source: &Arc<str>) -> (Compiled
     };
     let mut ast = match engine.compile(&f.text) {
         Ok(ast) => ast,
-        Err(e) => return broken(placeholder_meta(&f.path), vec![parse_problem(&f.path, source, &e)]),
+        Err(e) => {
+            return broken(
+                placeholder_meta(&f.path),
+                vec![parse_problem(&f.path, source, &e)],
+            );
+        }
     };
     ast.set_source(f.path.as_str());
     let meta_at = |msg: String| {
@@ -318,10 +356,13 @@ fn compile_rule(engine: &Engine, f: &SourceFile, source: &Arc<str>) -> (Compiled
     let meta_map = match engine.run_ast_with_scope(&mut scope, &ast) {
         Ok(()) => scope.get_value::<Map>("RULE"),
         Err(e) => {
-            return broken(placeholder_meta(&f.path), vec![meta_at(format!(
-                "the top level of a rule may only declare `const RULE = #{{ … }};` and functions ({})",
-                lowercase_first(&e.to_string())
-            ))]);
+            return broken(
+                placeholder_meta(&f.path),
+                vec![meta_at(format!(
+                    "the top level of a rule may only declare `const RULE = #{{ … }};` and functions ({})",
+                    lowercase_first(&e.to_string())
+                ))],
+            );
         }
     };
     let Some(meta_map) = meta_map else {
@@ -333,7 +374,12 @@ fn compile_rule(engine: &Engine, f: &SourceFile, source: &Arc<str>) -> (Compiled
     };
     let meta = match parse_meta(&f.path, &meta_map) {
         Ok(meta) => meta,
-        Err(errs) => return broken(placeholder_meta(&f.path), errs.into_iter().map(meta_at).collect()),
+        Err(errs) => {
+            return broken(
+                placeholder_meta(&f.path),
+                errs.into_iter().map(meta_at).collect(),
+            );
+        }
     };
     if !ast
         .iter_functions()

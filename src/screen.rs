@@ -47,7 +47,11 @@ pub struct Trace {
 
 impl RuleSet {
     /// Screens one deal with every rule of the pack.
-    pub fn screen(&self, deal: &ParsedDeal, options: &ScreenOptions) -> Result<Report, ScreenError> {
+    pub fn screen(
+        &self,
+        deal: &ParsedDeal,
+        options: &ScreenOptions,
+    ) -> Result<Report, ScreenError> {
         self.screen_traced(deal, options).map(|(r, _)| r)
     }
 
@@ -93,16 +97,21 @@ impl RuleSet {
     ) -> (Finding, Option<Vec<String>>) {
         let meta = &rule.meta;
         let Some(ast) = rule.ast.as_ref() else {
-            let why = rule
-                .broken
-                .as_ref()
-                .map_or_else(|| "it did not compile".to_string(), |p| format!("{} at rules/{}", p.message, p.location()));
+            let why = rule.broken.as_ref().map_or_else(
+                || "it did not compile".to_string(),
+                |p| format!("{} at rules/{}", p.message, p.location()),
+            );
             let finding = base_finding(
                 rule,
                 Status::Error,
-                format!("The rule could not be loaded, so its answer is unknown (fail closed): {why}."),
+                format!(
+                    "The rule could not be loaded, so its answer is unknown (fail closed): {why}."
+                ),
             );
-            return (finding, traced.then(|| vec!["rule could not be loaded".to_string()]));
+            return (
+                finding,
+                traced.then(|| vec!["rule could not be loaded".to_string()]),
+            );
         };
         if !meta.in_force_on(as_of) {
             let finding = base_finding(
@@ -113,7 +122,12 @@ impl RuleSet {
                     meta.window_text()
                 ),
             );
-            let events = traced.then(|| vec![format!("not in force on {as_of}: window {}", meta.window_text())]);
+            let events = traced.then(|| {
+                vec![format!(
+                    "not in force on {as_of}: window {}",
+                    meta.window_text()
+                )]
+            });
             return (finding, events);
         }
         guard.begin_rule(Some(Instant::now() + self.limits.max_time), traced);
@@ -203,7 +217,11 @@ fn conclude(
     match abort {
         Some(Abort::MissingFacts(needed)) => {
             f.status = Status::InsufficientData;
-            let (verb, pron) = if needed.len() == 1 { ("is", "it") } else { ("are", "them") };
+            let (verb, pron) = if needed.len() == 1 {
+                ("is", "it")
+            } else {
+                ("are", "them")
+            };
             f.explanation = with_steps(
                 &steps,
                 &format!(
@@ -218,7 +236,9 @@ fn conclude(
             f.status = Status::InsufficientData;
             f.explanation = with_steps(
                 &steps,
-                &format!("Cannot be decided: {why}. The rule pack needs that figure before this date can be screened."),
+                &format!(
+                    "Cannot be decided: {why}. The rule pack needs that figure before this date can be screened."
+                ),
             );
             // The gap is in the pack, not the deal: no deal fact would fill it.
             return f;
@@ -290,7 +310,8 @@ fn read_return(value: Dynamic) -> Result<Return, String> {
             "explanation" => explanation = Some(s.to_string()),
             "severity" => {
                 severity = Some(
-                    Severity::parse(&s).ok_or_else(|| format!("severity `{s}` is not a severity"))?,
+                    Severity::parse(&s)
+                        .ok_or_else(|| format!("severity `{s}` is not a severity"))?,
                 )
             }
             "recommendation" => recommendation = Some(s.to_string()),
@@ -310,7 +331,9 @@ fn read_return(value: Dynamic) -> Result<Return, String> {
 pub(crate) fn describe_eval_error(rule_file: &str, err: &EvalAltResult) -> String {
     let mut source = rule_file.to_string();
     let mut e = err;
-    while let EvalAltResult::ErrorInFunctionCall(_, src, inner, _) | EvalAltResult::ErrorInModule(src, inner, _) = e {
+    while let EvalAltResult::ErrorInFunctionCall(_, src, inner, _)
+    | EvalAltResult::ErrorInModule(src, inner, _) = e
+    {
         if !src.is_empty() {
             source = src.clone();
         }

@@ -1,5 +1,6 @@
 //! Malformed deals: each is rejected with an error naming the JSON pointer of the problem,
 //! the command exits 2, and nothing is screened from it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 mod common;
 
@@ -36,9 +37,10 @@ fn every_malformed_deal_names_its_pointer() {
         let bytes = std::fs::read(path).unwrap();
         match ParsedDeal::from_slice(&bytes) {
             Ok(_) => failures.push(format!("{name}: accepted")),
-            Err(e) if &e.pointer != want => {
-                failures.push(format!("{name}: pointer `{}` (want `{want}`): {e}", e.pointer))
-            }
+            Err(e) if &e.pointer != want => failures.push(format!(
+                "{name}: pointer `{}` (want `{want}`): {e}",
+                e.pointer
+            )),
             Err(_) => {}
         }
     }
@@ -61,13 +63,24 @@ fn error_messages_are_reviewed() {
 fn the_cli_exits_2_and_screens_nothing() {
     let expected = expected_pointers();
     for path in invalid_fixtures() {
-        let rel = path.strip_prefix(root()).unwrap().to_string_lossy().into_owned();
+        let rel = path
+            .strip_prefix(root())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let (code, stdout, stderr) = cli(&["screen", "--format", "json", &rel], None);
         assert_eq!(code, 2, "{rel}: {stderr}");
         assert_eq!(stdout.trim(), "", "{rel}: something was screened");
         let pointer = &expected[&stem(&path)];
-        let shown = if pointer.is_empty() { "(document)" } else { pointer.as_str() };
-        assert!(stderr.contains(shown), "{rel}: stderr does not name `{shown}`:\n{stderr}");
+        let shown = if pointer.is_empty() {
+            "(document)"
+        } else {
+            pointer.as_str()
+        };
+        assert!(
+            stderr.contains(shown),
+            "{rel}: stderr does not name `{shown}`:\n{stderr}"
+        );
     }
 }
 
@@ -90,7 +103,8 @@ fn a_bad_deal_does_not_stop_the_good_ones() {
 
 #[test]
 fn stdin_is_a_deal_source() {
-    let bytes = std::fs::read(root().join("fixtures/deals/hsr-2024-just-above-threshold.json")).unwrap();
+    let bytes =
+        std::fs::read(root().join("fixtures/deals/hsr-2024-just-above-threshold.json")).unwrap();
     let (code, stdout, _) = cli(&["screen", "--format", "json", "-"], Some(&bytes));
     assert_eq!(code, 0);
     assert!(stdout.contains("\"id\": \"hsr-2024-just-above-threshold\""));

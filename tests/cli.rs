@@ -1,4 +1,5 @@
 //! The command line: exit codes, formats, schemas and the embedded pack.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 mod common;
 
@@ -14,9 +15,16 @@ fn fail_on_sets_exit_code_1_only_at_or_above_the_level() {
     let (code, _, _) = cli(&["screen", "--fail-on", "critical", deal], None);
     assert_eq!(code, 0);
     let clear = "fixtures/deals/hsr-2024-just-below-threshold.json";
-    let (code, out, _) = cli(&["screen", "--fail-on", "info", "--format", "json", clear], None);
+    let (code, out, _) = cli(
+        &["screen", "--fail-on", "info", "--format", "json", clear],
+        None,
+    );
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let expected = if report["summary"]["highest_severity"].is_null() { 0 } else { 1 };
+    let expected = if report["summary"]["highest_severity"].is_null() {
+        0
+    } else {
+        1
+    };
     assert_eq!(code, expected);
 }
 
@@ -37,13 +45,19 @@ fn a_rule_error_gives_exit_code_3_and_the_rest_still_answers() {
     .unwrap();
     let rules = dir.to_string_lossy().into_owned();
     let deal = "fixtures/deals/hsr-2024-just-above-threshold.json";
-    let (code, out, _) = cli(&["screen", "--rules", &rules, "--format", "json", deal], None);
+    let (code, out, _) = cli(
+        &["screen", "--rules", &rules, "--format", "json", deal],
+        None,
+    );
     assert_eq!(code, 3);
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["summary"]["counts"]["error"], 1);
     assert_eq!(report["summary"]["counts"]["triggered"], 1);
     // A rule error outranks findings at or above --fail-on.
-    let (code, _, _) = cli(&["screen", "--rules", &rules, "--fail-on", "low", deal], None);
+    let (code, _, _) = cli(
+        &["screen", "--rules", &rules, "--fail-on", "low", deal],
+        None,
+    );
     assert_eq!(code, 3);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -51,7 +65,15 @@ fn a_rule_error_gives_exit_code_3_and_the_rest_still_answers() {
 #[test]
 fn json_output_is_the_library_report() {
     let path = root().join("fixtures/deals/hsr-observer-only-stake.json");
-    let (code, out, _) = cli(&["screen", "--format", "json", "fixtures/deals/hsr-observer-only-stake.json"], None);
+    let (code, out, _) = cli(
+        &[
+            "screen",
+            "--format",
+            "json",
+            "fixtures/deals/hsr-observer-only-stake.json",
+        ],
+        None,
+    );
     assert_eq!(code, 0);
     assert_eq!(out.trim_end(), screen(&path).to_json());
 }
@@ -60,14 +82,32 @@ fn json_output_is_the_library_report() {
 fn as_of_overrides_the_deal_dates() {
     let deal = "fixtures/deals/hsr-2025-threshold-change-closing-before.json";
     let (_, before, _) = cli(&["screen", "--format", "json", deal], None);
-    let (_, after, _) = cli(&["screen", "--format", "json", "--as-of", "2025-02-21", deal], None);
+    let (_, after, _) = cli(
+        &["screen", "--format", "json", "--as-of", "2025-02-21", deal],
+        None,
+    );
     let status = |s: &str| {
         let r: serde_json::Value = serde_json::from_str(s).unwrap();
-        let f = r["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "us.hsr.filing").cloned().unwrap();
+        let f = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "us.hsr.filing")
+            .cloned()
+            .unwrap();
         (r["as_of"].clone(), f["status"].clone())
     };
-    assert_eq!(status(&before), (serde_json::json!("2025-02-20"), serde_json::json!("triggered")));
-    assert_eq!(status(&after), (serde_json::json!("2025-02-21"), serde_json::json!("clear")));
+    assert_eq!(
+        status(&before),
+        (
+            serde_json::json!("2025-02-20"),
+            serde_json::json!("triggered")
+        )
+    );
+    assert_eq!(
+        status(&after),
+        (serde_json::json!("2025-02-21"), serde_json::json!("clear"))
+    );
     let (code, _, err) = cli(&["screen", "--as-of", "2025-02-30", deal], None);
     assert_eq!(code, 2, "{err}");
 }
@@ -79,7 +119,12 @@ fn schemas_are_json_schemas_of_deal_and_report() {
     let s: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(s["title"], "dealscreen deal description, v1");
     assert_eq!(s["additionalProperties"], false);
-    assert!(s["required"].as_array().unwrap().contains(&serde_json::json!("transaction")));
+    assert!(
+        s["required"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("transaction"))
+    );
     let (code, out, _) = cli(&["schema", "report"], None);
     assert_eq!(code, 0);
     let s: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -107,14 +152,33 @@ fn the_embedded_pack_works_from_any_folder() {
 #[test]
 fn trace_lists_facts_parameters_and_the_decision() {
     let (code, _, err) = cli(
-        &["screen", "--trace", "us.hsr.filing", "fixtures/deals/hsr-2024-just-below-threshold.json"],
+        &[
+            "screen",
+            "--trace",
+            "us.hsr.filing",
+            "fixtures/deals/hsr-2024-just-below-threshold.json",
+        ],
         None,
     );
     assert_eq!(code, 0);
-    assert!(err.contains("fact /transaction/value_usd = 119000000"), "{err}");
-    assert!(err.contains("param us.hsr.size_of_transaction_usd on 2024-06-03"), "{err}");
+    assert!(
+        err.contains("fact /transaction/value_usd = 119000000"),
+        "{err}"
+    );
+    assert!(
+        err.contains("param us.hsr.size_of_transaction_usd on 2024-06-03"),
+        "{err}"
+    );
     assert!(err.contains("decided: clear"), "{err}");
-    let (code, _, err) = cli(&["screen", "--trace", "no.such.rule", "fixtures/deals/hsr-2024-just-below-threshold.json"], None);
+    let (code, _, err) = cli(
+        &[
+            "screen",
+            "--trace",
+            "no.such.rule",
+            "fixtures/deals/hsr-2024-just-below-threshold.json",
+        ],
+        None,
+    );
     assert_eq!(code, 2, "{err}");
 }
 
@@ -129,7 +193,18 @@ fn bad_usage_exits_2() {
 
 #[test]
 fn markdown_has_the_summary_table() {
-    let (code, out, _) = cli(&["screen", "--format", "markdown", "fixtures/deals/hsr-2024-just-above-threshold.json"], None);
+    let (code, out, _) = cli(
+        &[
+            "screen",
+            "--format",
+            "markdown",
+            "fixtures/deals/hsr-2024-just-above-threshold.json",
+        ],
+        None,
+    );
     assert_eq!(code, 0);
-    assert!(out.contains("| `us.hsr.filing` | US HSR | triggered | high |"), "{out}");
+    assert!(
+        out.contains("| `us.hsr.filing` | US HSR | triggered | high |"),
+        "{out}"
+    );
 }

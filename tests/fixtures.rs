@@ -1,5 +1,6 @@
 //! Every fixture deal screened with the shipped pack: one JSON and one text snapshot per
 //! fixture, plus status assertions that a careless snapshot accept cannot hide.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 mod common;
 
@@ -44,17 +45,25 @@ fn statuses_match_the_independent_expectations() {
     files.sort();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
-        let part: BTreeMap<String, BTreeMap<String, Status>> = serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let part: BTreeMap<String, BTreeMap<String, Status>> =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         for (fixture, rules) in part {
             let entry = expected.entry(fixture).or_default();
             for (rule, status) in rules {
-                assert!(entry.insert(rule.clone(), status).is_none(), "{rule} expected twice for a fixture");
+                assert!(
+                    entry.insert(rule.clone(), status).is_none(),
+                    "{rule} expected twice for a fixture"
+                );
             }
         }
     }
     for fixture in expected.keys() {
-        assert!(root().join(format!("fixtures/deals/{fixture}.json")).exists(), "expectation for missing fixture {fixture}");
+        assert!(
+            root()
+                .join(format!("fixtures/deals/{fixture}.json"))
+                .exists(),
+            "expectation for missing fixture {fixture}"
+        );
     }
     for rule in shipped().rules() {
         assert!(
@@ -72,7 +81,11 @@ fn statuses_match_the_independent_expectations() {
         };
         let report = screen(&path);
         for (rule, status) in want {
-            let got = report.findings.iter().find(|f| &f.rule == rule).map(|f| f.status);
+            let got = report
+                .findings
+                .iter()
+                .find(|f| &f.rule == rule)
+                .map(|f| f.status);
             if got != Some(*status) {
                 failures.push(format!("{name}: {rule} expected {status:?}, got {got:?}"));
             }
@@ -104,7 +117,9 @@ fn every_finding_explains_itself_with_numbers_and_citations() {
             }
             if f.status == Status::InsufficientData {
                 assert!(
-                    !f.missing.is_empty() || f.explanation.contains("tabulated") || f.explanation.contains("UNCONFIRMED"),
+                    !f.missing.is_empty()
+                        || f.explanation.contains("tabulated")
+                        || f.explanation.contains("UNCONFIRMED"),
                     "{}: {} is insufficient without naming what is missing",
                     path.display(),
                     f.rule
@@ -124,10 +139,18 @@ fn every_finding_explains_itself_with_numbers_and_citations() {
 #[test]
 fn hsr_filing_names_the_threshold_of_its_year() {
     let above = screen(&root().join("fixtures/deals/hsr-2024-just-above-threshold.json"));
-    let f = above.findings.iter().find(|f| f.rule == "us.hsr.filing").unwrap();
+    let f = above
+        .findings
+        .iter()
+        .find(|f| f.rule == "us.hsr.filing")
+        .unwrap();
     assert_eq!(f.status, Status::Triggered);
     assert!(f.explanation.contains("$119,500,000"), "{}", f.explanation);
-    assert!(f.explanation.contains("in force from 2024-03-06"), "{}", f.explanation);
+    assert!(
+        f.explanation.contains("in force from 2024-03-06"),
+        "{}",
+        f.explanation
+    );
     let sot = f
         .comparisons
         .iter()
@@ -136,9 +159,16 @@ fn hsr_filing_names_the_threshold_of_its_year() {
     assert_eq!(sot.margin_text, "$500,000 above");
 
     // The same deal on either side of the 2025 change.
-    let before = screen(&root().join("fixtures/deals/hsr-2025-threshold-change-closing-before.json"));
+    let before =
+        screen(&root().join("fixtures/deals/hsr-2025-threshold-change-closing-before.json"));
     let after = screen(&root().join("fixtures/deals/hsr-2025-threshold-change-closing-after.json"));
-    let status = |r: &dealscreen::Report| r.findings.iter().find(|f| f.rule == "us.hsr.filing").unwrap().status;
+    let status = |r: &dealscreen::Report| {
+        r.findings
+            .iter()
+            .find(|f| f.rule == "us.hsr.filing")
+            .unwrap()
+            .status
+    };
     assert_eq!(status(&before), Status::Triggered);
     assert_eq!(status(&after), Status::Clear);
 }
@@ -146,11 +176,27 @@ fn hsr_filing_names_the_threshold_of_its_year() {
 #[test]
 fn fee_follows_the_filing_date_and_thresholds_the_closing_date() {
     let r = screen(&root().join("fixtures/deals/hsr-fee-schedule-follows-filing-date.json"));
-    let f = r.findings.iter().find(|f| f.rule == "us.hsr.filing").unwrap();
-    assert!(f.explanation.contains("Filing fee: $125,000"), "{}", f.explanation);
-    let fee = f.parameters.iter().find(|p| p.name == "us.hsr.filing_fee_usd").unwrap();
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "us.hsr.filing")
+        .unwrap();
+    assert!(
+        f.explanation.contains("Filing fee: $125,000"),
+        "{}",
+        f.explanation
+    );
+    let fee = f
+        .parameters
+        .iter()
+        .find(|p| p.name == "us.hsr.filing_fee_usd")
+        .unwrap();
     assert_eq!(fee.from.to_string(), "2022-02-23");
-    let sot = f.parameters.iter().find(|p| p.name == "us.hsr.size_of_transaction_usd").unwrap();
+    let sot = f
+        .parameters
+        .iter()
+        .find(|p| p.name == "us.hsr.size_of_transaction_usd")
+        .unwrap();
     assert_eq!(sot.from.to_string(), "2023-02-27");
 }
 
@@ -188,7 +234,10 @@ fn pack_digest_is_stable_and_content_addressed() {
     let files = dealscreen::pack::embedded_files();
     let a = dealscreen::RuleSet::load(&files).unwrap();
     let mut changed = files.clone();
-    let f = changed.iter_mut().find(|f| f.path.ends_with(".params.toml")).unwrap();
+    let f = changed
+        .iter_mut()
+        .find(|f| f.path.ends_with(".params.toml"))
+        .unwrap();
     f.text.push_str("\n# a comment\n");
     let b = dealscreen::RuleSet::load(&changed).unwrap();
     assert_eq!(a.digest(), shipped().digest());

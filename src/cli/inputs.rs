@@ -47,7 +47,8 @@ pub fn expand(args: &[String]) -> Vec<Input> {
             match collect_dir(&path, &mut files) {
                 Ok(()) => {
                     for f in files {
-                        let bytes = std::fs::read(&f).map_err(|e| format!("cannot read `{}`: {e}", f.display()));
+                        let bytes = std::fs::read(&f)
+                            .map_err(|e| format!("cannot read `{}`: {e}", f.display()));
                         inputs.push(Input {
                             label: f.display().to_string(),
                             bytes,

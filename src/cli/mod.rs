@@ -36,7 +36,11 @@ impl Exit {
                 Exit::InputInvalid => 3,
             }
         }
-        if rank(other) > rank(self) { other } else { self }
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
     }
 }
 
@@ -145,7 +149,11 @@ pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { Exit::InputInvalid as u8 } else { 0 };
+            let code = if e.use_stderr() {
+                Exit::InputInvalid as u8
+            } else {
+                0
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }

@@ -31,10 +31,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if root.is_dir() {
         collect(&root, &root, &mut files)?;
     }
-    let mut code = String::from("/// The shipped rule pack: (path relative to `rules/`, contents).\npub static FILES: &[(&str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// The shipped rule pack: (path relative to `rules/`, contents).\npub static FILES: &[(&str, &str)] = &[\n",
+    );
     for (rel, path) in &files {
         println!("cargo:rerun-if-changed={}", path.display());
-        writeln!(code, "    ({rel:?}, include_str!({:?})),", path.display().to_string())?;
+        writeln!(
+            code,
+            "    ({rel:?}, include_str!({:?})),",
+            path.display().to_string()
+        )?;
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR")?).join("embedded_rules.rs");

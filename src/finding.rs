@@ -7,7 +7,9 @@ use serde_json::Value;
 use crate::date::Date;
 
 /// The outcome of one rule for one deal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The concern or obligation applies.
@@ -263,4 +265,7 @@ pub struct Finding {
     /// What a reviewer should do next.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<String>,
+    /// The rule's standing caveats (e.g. figures marked UNCONFIRMED), from its metadata.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }

@@ -53,6 +53,16 @@ fn currency(symbol: &str, value: f64) -> String {
     }
 }
 
+/// A number for prose: thousands separators for whole numbers (`1,234`), otherwise
+/// without trailing zeros (`12.5`).
+pub fn number(value: f64) -> String {
+    if value.fract() == 0.0 {
+        grouped(value)
+    } else {
+        plain(value)
+    }
+}
+
 /// A plain number without trailing zeros: `10`, `12.5`, `0.25`.
 pub fn plain(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {

@@ -37,6 +37,7 @@ pub(crate) struct Record {
     pub comparisons: Vec<Comparison>,
     pub steps: Vec<String>,
     pub abort: Option<Abort>,
+    pub recommendation: Option<String>,
     pub deadline: Option<Instant>,
     pub trace: Option<Vec<String>>,
 }
@@ -49,6 +50,28 @@ struct State {
 
 thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
+    static LINES: RefCell<Option<std::collections::BTreeSet<(String, usize)>>> = const { RefCell::new(None) };
+}
+
+/// Notes that a script line ran (instrumented packs only).
+pub(crate) fn record_line(source: &str, line: usize) {
+    LINES.with(|l| {
+        if let Some(set) = l.borrow_mut().as_mut()
+            && !set.contains(&(source.to_string(), line))
+        {
+            set.insert((source.to_string(), line));
+        }
+    });
+}
+
+/// Starts recording script lines on this thread.
+pub(crate) fn start_line_recording() {
+    LINES.with(|l| *l.borrow_mut() = Some(std::collections::BTreeSet::new()));
+}
+
+/// Stops recording and returns the (file, line) pairs that ran.
+pub(crate) fn take_recorded_lines() -> std::collections::BTreeSet<(String, usize)> {
+    LINES.with(|l| l.borrow_mut().take().unwrap_or_default())
 }
 
 /// Installs a deal for the current thread; the guard removes it again.
@@ -496,6 +519,23 @@ pub(crate) fn register(engine: &mut Engine, params: Arc<ParamSet>) {
             Ok(())
         })
     });
+    // Coverage probes inserted by instrumented packs (never written by rule authors).
+    engine.register_fn("__line_ran", |file: &str, line: i64| {
+        record_line(file, usize::try_from(line).unwrap_or(0));
+    });
+    engine.register_fn("recommend", |text: ImmutableString| -> RhaiResult<()> {
+        with_state(|st| {
+            st.record.recommendation = Some(text.to_string());
+            Ok(())
+        })
+    });
+    engine.register_fn("fmt", |value: f64, unit: &str| format::in_unit(unit, value));
+    engine.register_fn("fmt", |value: i64, unit: &str| {
+        format::in_unit(unit, value as f64)
+    });
+    engine.register_fn("year", |date: &str| -> RhaiResult<i64> {
+        Ok(i64::from(parse_date(date)?.year()))
+    });
     engine.register_fn("as_of", || -> RhaiResult<ImmutableString> {
         with_state(|st| Ok(st.as_of.to_string().into()))
     });
@@ -518,7 +558,7 @@ pub(crate) fn register(engine: &mut Engine, params: Arc<ParamSet>) {
     fmt_fn(engine, "eur", format::eur);
     fmt_fn(engine, "gbp", format::gbp);
     fmt_fn(engine, "pct", format::pct);
-    fmt_fn(engine, "num", format::grouped);
+    fmt_fn(engine, "num", format::number);
     fmt_fn(engine, "ops", format::ops);
     // Herfindahl-Hirschman index of a map of shares on the 0-100 scale: the sum of squares.
     engine.register_fn("hhi", |shares: Map| -> RhaiResult<f64> {

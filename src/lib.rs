@@ -15,6 +15,8 @@
 //! The core (deal, rules, params, engine, findings, report) does no I/O; [`pack`] is the one
 //! loader that reads a rule folder.
 
+pub mod catalog;
+pub mod check;
 pub mod date;
 pub mod deal;
 pub mod diagnostic;
@@ -26,7 +28,9 @@ pub mod params;
 pub mod report;
 pub mod rule;
 pub mod ruleset;
+pub mod ruletest;
 mod sandbox;
+pub mod scan;
 pub mod screen;
 
 pub use date::Date;

@@ -61,8 +61,7 @@ fn walk(dir: &Path, root: &Path, out: &mut Vec<SourceFile>) -> Result<(), PackRe
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/");
-        if FileKind::of(&rel) == FileKind::Other && !rel.ends_with(".json") && !rel.ends_with(".md")
-        {
+        if FileKind::of(&rel) == FileKind::Other && !rel.ends_with(".md") {
             continue;
         }
         let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;

@@ -238,6 +238,12 @@ fn render_text(r: &Report) -> String {
             out.push_str("  next step:\n");
             bullet(rec, &mut out);
         }
+        if !f.notes.is_empty() {
+            out.push_str("  caveats:\n");
+            for n in &f.notes {
+                bullet(n, &mut out);
+            }
+        }
         if !f.missing.is_empty() {
             out.push_str("  missing facts:\n");
             for m in &f.missing {
@@ -340,6 +346,12 @@ impl Report {
             ));
             if let Some(rec) = &f.recommendation {
                 out.push_str(&format!("\nNext step: {rec}\n"));
+            }
+            if !f.notes.is_empty() {
+                out.push_str("\nCaveats:\n\n");
+                for n in &f.notes {
+                    out.push_str(&format!("- {n}\n"));
+                }
             }
             if !f.missing.is_empty() {
                 out.push_str("\nMissing facts:\n\n");

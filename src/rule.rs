@@ -26,6 +26,10 @@ pub struct RuleMeta {
     /// Last day the legal basis is in force (open when absent).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<Date>,
+    /// Why the window is what it is (e.g. `revoked by EO 14148 on 2025-01-20`), shown in
+    /// `not_in_force` findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window_note: Option<String>,
     /// Rule version.
     pub version: String,
     /// Caveats a reviewer should know (e.g. unconfirmed figures).
@@ -60,6 +64,7 @@ const KEYS: &[&str] = &[
     "citations",
     "from",
     "until",
+    "window_note",
     "version",
     "notes",
 ];
@@ -167,9 +172,19 @@ pub(crate) fn parse_meta(file: &str, m: &Map) -> Result<RuleMeta, Vec<String>> {
             Vec::new()
         }
     };
-    if m.contains_key("citations") && citations.is_empty() && errors.is_empty() {
+    if m.contains_key("citations") && citations.is_empty() {
         errors.push("metadata `citations` is empty: every rule cites its legal source".into());
     }
+    let window_note = match m.get("window_note") {
+        None => None,
+        Some(v) => match v.clone().into_immutable_string() {
+            Ok(s) => Some(s.to_string()),
+            Err(_) => {
+                errors.push("metadata `window_note` must be a string".into());
+                None
+            }
+        },
+    };
     let from = date(m, "from", &mut errors);
     let until = date(m, "until", &mut errors);
     if let (Some(f), Some(u)) = (from, until)
@@ -204,6 +219,7 @@ pub(crate) fn parse_meta(file: &str, m: &Map) -> Result<RuleMeta, Vec<String>> {
                 citations,
                 from,
                 until,
+                window_note,
                 version,
                 notes,
                 file: file.to_string(),
@@ -233,6 +249,6 @@ fn id_path_mismatch(id: &str, file: &str) -> Option<String> {
     let first = id.split('.').next()?;
     let last = id.rsplit('.').next()?;
     (first != jurisdiction || last != stem).then(|| {
-        format!("rule id `{id}` does not match its file `{file}`: the id must start with `{jurisdiction}.` and end with `.{stem}`")
+        format!("rule id `{id}` does not match its file `{file}`: the id must start with `{jurisdiction}.` and end with `.{stem}` (rename the file or change the id)")
     })
 }

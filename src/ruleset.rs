@@ -29,7 +29,9 @@ pub enum FileKind {
     Library,
     /// A dated parameter table: `*.params.toml`.
     Params,
-    /// Anything else (guides, rule tests): not part of what decides.
+    /// Rule test cases: `*.test.toml`, run by `rules test`; not part of what decides.
+    Test,
+    /// Anything else (guides): not part of what decides.
     Other,
 }
 
@@ -38,6 +40,8 @@ impl FileKind {
     pub fn of(path: &str) -> FileKind {
         if path.ends_with(".params.toml") {
             FileKind::Params
+        } else if path.ends_with(".test.toml") {
+            FileKind::Test
         } else if path.ends_with(".rhai") {
             if path.split('/').rev().nth(1) == Some("lib") {
                 FileKind::Library
@@ -63,6 +67,124 @@ pub struct CompiledRule {
     pub source: Arc<str>,
 }
 
+impl CompiledRule {
+    /// Lines of the rule's own file that hold a statement inside a function: the lines
+    /// statement coverage counts.
+    pub fn executable_lines(&self) -> Vec<usize> {
+        self.probe_columns(&self.source).into_keys().collect()
+    }
+
+    /// Per line of `text` (this rule's script), the column where a line probe can go: the
+    /// start of the line's first statement, except an `if` that follows `else`.
+    fn probe_columns(&self, text: &str) -> std::collections::BTreeMap<usize, usize> {
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let mut firsts = std::collections::BTreeMap::new();
+        for (line, col) in self.statement_positions() {
+            let before: String = lines
+                .get(line.saturating_sub(1))
+                .map(|l| l.chars().take(col.saturating_sub(1)).collect())
+                .unwrap_or_default();
+            if before.trim_end().ends_with("else") {
+                continue;
+            }
+            let c = firsts.entry(line).or_insert(col);
+            *c = (*c).min(col);
+        }
+        firsts
+    }
+
+    /// (line, column) where each statement inside the rule's functions starts. Rhai places
+    /// some statements at their operator (`a = b` at `=`), so the start is the leftmost
+    /// node of the statement on its line.
+    fn statement_positions(&self) -> Vec<(usize, usize)> {
+        let Some(ast) = &self.ast else {
+            return Vec::new();
+        };
+        let top: std::collections::BTreeSet<usize> = ast
+            .statements()
+            .iter()
+            .filter_map(|s| s.position().line())
+            .collect();
+        let mut starts: std::collections::BTreeMap<(usize, usize), usize> =
+            std::collections::BTreeMap::new();
+        ast.walk(&mut |path: &[rhai::ASTNode]| {
+            let Some((last, ancestors)) = path.split_last() else {
+                return true;
+            };
+            let pos = last.position();
+            let (Some(line), Some(col)) = (pos.line(), pos.position()) else {
+                return true;
+            };
+            match last {
+                rhai::ASTNode::Stmt(stmt)
+                    if !top.contains(&line)
+                        && !matches!(stmt, rhai::Stmt::Block(..) | rhai::Stmt::Noop(..))
+                        && !is_probe(stmt) =>
+                {
+                    let c = starts.entry((line, col)).or_insert(col);
+                    *c = (*c).min(col);
+                }
+                rhai::ASTNode::Expr(_) => {
+                    let owner = ancestors.iter().rev().find_map(|n| match n {
+                        rhai::ASTNode::Stmt(s) => Some(s.position()),
+                        _ => None,
+                    });
+                    if let Some(owner) = owner
+                        && let (Some(ol), Some(oc)) = (owner.line(), owner.position())
+                        && ol == line
+                        && let Some(c) = starts.get_mut(&(ol, oc))
+                    {
+                        *c = (*c).min(col);
+                    }
+                }
+                _ => {}
+            }
+            true
+        });
+        starts
+            .into_iter()
+            .map(|((line, _), col)| (line, col))
+            .collect()
+    }
+}
+
+fn is_probe(stmt: &rhai::Stmt) -> bool {
+    matches!(stmt, rhai::Stmt::FnCall(call, _) if call.name == "__line_ran")
+}
+
+/// The rule's text with a `__line_ran("file", N);` probe before the first statement of
+/// each line, for statement coverage. Probes go in as statements of the block they precede,
+/// so the script's meaning and its line numbers are unchanged.
+fn with_line_probes(engine: &Engine, f: &SourceFile) -> String {
+    let Ok(ast) = engine.compile(&f.text) else {
+        return f.text.clone();
+    };
+    let probe = CompiledRule {
+        meta: placeholder_meta(&f.path),
+        ast: Some(ast),
+        broken: None,
+        source: Arc::from(""),
+    };
+    let firsts = probe.probe_columns(&f.text);
+    let mut out = String::with_capacity(f.text.len() * 2);
+    for (i, text) in f.text.split_inclusive('\n').enumerate() {
+        match firsts.get(&(i + 1)) {
+            Some(&col) => {
+                let at: usize = text
+                    .chars()
+                    .take(col.saturating_sub(1))
+                    .map(char::len_utf8)
+                    .sum();
+                out.push_str(text.get(..at).unwrap_or(""));
+                out.push_str(&format!("__line_ran({:?}, {}); ", f.path, i + 1));
+                out.push_str(text.get(at..).unwrap_or(""));
+            }
+            None => out.push_str(text),
+        }
+    }
+    out
+}
+
 /// Metadata for a rule whose own declaration could not be read.
 fn placeholder_meta(file: &str) -> RuleMeta {
     RuleMeta {
@@ -73,6 +195,7 @@ fn placeholder_meta(file: &str) -> RuleMeta {
         citations: Vec::new(),
         from: None,
         until: None,
+        window_note: None,
         version: String::new(),
         notes: Vec::new(),
         file: file.to_string(),
@@ -145,12 +268,15 @@ pub(crate) fn parse_problem(file: &str, source: &Arc<str>, err: &rhai::ParseErro
     }
 }
 
+/// Lowercases the first letter of a sentence fragment, but not of an acronym (`EO`, `JSON`).
 pub(crate) fn lowercase_first(s: &str) -> String {
     let mut c = s.chars();
-    match c.next() {
-        Some(f) if !s.starts_with("JSON") => f.to_lowercase().collect::<String>() + c.as_str(),
-        Some(f) => f.to_string() + c.as_str(),
-        None => String::new(),
+    match (c.next(), s.chars().nth(1)) {
+        (Some(f), Some(second)) if !second.is_uppercase() => {
+            f.to_lowercase().collect::<String>() + c.as_str()
+        }
+        (Some(f), _) => f.to_string() + c.as_str(),
+        (None, _) => String::new(),
     }
 }
 
@@ -167,6 +293,20 @@ impl RuleSet {
     /// Loads a pack from its files: parameter tables first, then libraries, then rules.
     /// Every problem in every file is collected before giving up.
     pub fn load_with_limits(files: &[SourceFile], limits: Limits) -> Result<RuleSet, LoadError> {
+        RuleSet::load_with_options(files, limits, false)
+    }
+
+    /// Loads a pack whose evaluation records which script lines run (for `rules test
+    /// --coverage`); slower than a plain pack, never used for screening.
+    pub fn load_instrumented(files: &[SourceFile]) -> Result<RuleSet, LoadError> {
+        RuleSet::load_with_options(files, Limits::default(), true)
+    }
+
+    fn load_with_options(
+        files: &[SourceFile],
+        limits: Limits,
+        instrumented: bool,
+    ) -> Result<RuleSet, LoadError> {
         let mut files: Vec<&SourceFile> = files.iter().collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let mut problems = Vec::new();
@@ -232,18 +372,39 @@ impl RuleSet {
             .filter(|f| FileKind::of(&f.path) == FileKind::Rule)
         {
             let source: Arc<str> = Arc::from(f.text.as_str());
-            let (rule, mut found) = compile_rule(&engine, f, &source);
+            let (mut rule, mut found) = if instrumented {
+                let probed = SourceFile {
+                    path: f.path.clone(),
+                    text: with_line_probes(&engine, f),
+                };
+                let (mut r, found) = compile_rule(&engine, &probed, &source);
+                r.source = source.clone();
+                (r, found)
+            } else {
+                compile_rule(&engine, f, &source)
+            };
             if let Some(other) = rules.iter().find(|r| r.meta.id == rule.meta.id) {
-                problems.push(
-                    Problem::in_file(
-                        &f.path,
-                        format!(
-                            "rule id `{}` is already used by `{}`",
-                            rule.meta.id, other.meta.file
-                        ),
-                    )
-                    .with_help("every rule needs its own id"),
-                );
+                // The second file answers `error` under an id made from its path.
+                let at = const_rule_offset(&f.text).unwrap_or(0);
+                let p = Problem::in_file(
+                    &f.path,
+                    format!("rule id `{}` is already used by `{}`", rule.meta.id, other.meta.file),
+                )
+                .at_span(&source, at, at + "const RULE".len())
+                .with_help("every rule needs its own id: the jurisdiction folder first and the file name last");
+                rule = CompiledRule {
+                    meta: placeholder_meta(&f.path),
+                    ast: None,
+                    broken: Some(p.clone()),
+                    source: source.clone(),
+                };
+                found.push(p);
+            }
+            if rules.iter().any(|r| r.meta.id == rule.meta.id) {
+                problems.push(Problem::in_file(
+                    &f.path,
+                    format!("rule id `{}` is used twice", rule.meta.id),
+                ));
                 continue;
             }
             rule_problems.append(&mut found);
@@ -281,6 +442,11 @@ impl RuleSet {
         &self.digest
     }
 
+    /// The compiled rules, sorted by id.
+    pub fn compiled(&self) -> impl Iterator<Item = &CompiledRule> {
+        self.rules.iter()
+    }
+
     /// The rules, sorted by id.
     pub fn rules(&self) -> impl Iterator<Item = &RuleMeta> {
         self.rules.iter().map(|r| &r.meta)
@@ -306,7 +472,7 @@ fn pack_digest(files: &[&SourceFile]) -> String {
     let mut h = Sha256::new();
     for f in files
         .iter()
-        .filter(|f| FileKind::of(&f.path) != FileKind::Other)
+        .filter(|f| !matches!(FileKind::of(&f.path), FileKind::Other | FileKind::Test))
     {
         h.update(f.path.as_bytes());
         h.update([0]);
@@ -346,10 +512,25 @@ fn compile_rule(
     };
     ast.set_source(f.path.as_str());
     let meta_at = |msg: String| {
-        let p = Problem::in_file(&f.path, msg);
-        match const_rule_offset(&f.text) {
-            Some(o) => p.at_span(source, o, o + "const RULE".len()),
-            None => p,
+        let p = Problem::in_file(&f.path, msg.clone())
+            .with_help("see the shape of a rule in rules/README.md");
+        let Some(o) = const_rule_offset(&f.text) else {
+            return p;
+        };
+        // Point at the key the message names (`severity`), when the map spells it out.
+        let key = msg.split('`').nth(1).unwrap_or("");
+        let key_at = [format!("{key}:"), format!("\"{key}\":")]
+            .iter()
+            .filter(|_| !key.is_empty())
+            .find_map(|k| {
+                f.text
+                    .get(o..)
+                    .and_then(|rest| rest.find(k.as_str()))
+                    .map(|i| (o + i, k.len() - 1))
+            });
+        match key_at {
+            Some((at, len)) => p.at_span(source, at, at + len),
+            None => p.at_span(source, o, o + "const RULE".len()),
         }
     };
     let mut scope = Scope::new();

@@ -20,6 +20,8 @@ pub struct ScreenOptions {
     pub as_of: Option<Date>,
     /// Record a step-by-step trace for this rule id.
     pub trace_rule: Option<String>,
+    /// Evaluate only this rule (rule tests); the report then holds its finding alone.
+    pub only_rule: Option<String>,
 }
 
 /// Why a deal could not be screened at all.
@@ -72,6 +74,12 @@ impl RuleSet {
         let findings: Vec<Finding> = self
             .rules
             .iter()
+            .filter(|rule| {
+                options
+                    .only_rule
+                    .as_deref()
+                    .is_none_or(|id| id == rule.meta.id)
+            })
             .map(|rule| {
                 let traced = options.trace_rule.as_deref() == Some(rule.meta.id.as_str());
                 let (finding, events) = self.evaluate(rule, &guard, as_of, traced);
@@ -118,8 +126,12 @@ impl RuleSet {
                 rule,
                 Status::NotInForce,
                 format!(
-                    "Not in force on {as_of}: the legal basis of this rule applies {}.",
-                    meta.window_text()
+                    "Not in force on {as_of}: the legal basis of this rule applies {}{}.",
+                    meta.window_text(),
+                    meta.window_note
+                        .as_deref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default()
                 ),
             );
             let events = traced.then(|| {
@@ -170,6 +182,7 @@ fn base_finding(rule: &CompiledRule, status: Status, explanation: String) -> Fin
         citations: rule.meta.citations.clone(),
         comparisons: Vec::new(),
         recommendation: None,
+        notes: rule.meta.notes.clone(),
     }
 }
 
@@ -206,12 +219,14 @@ fn conclude(
         comparisons,
         steps,
         abort,
+        recommendation,
         ..
     } = record;
     let mut f = base_finding(rule, Status::Error, String::new());
     f.facts = facts;
     f.parameters = parameters;
     f.comparisons = comparisons;
+    f.recommendation = recommendation;
 
     // An abort stands even if the script caught the error it raised.
     match abort {
@@ -260,7 +275,9 @@ fn conclude(
         Ok(ret) => {
             f.status = ret.status;
             f.explanation = with_steps(&steps, &ret.explanation);
-            f.recommendation = ret.recommendation;
+            if ret.recommendation.is_some() {
+                f.recommendation = ret.recommendation;
+            }
             if ret.status == Status::Triggered {
                 f.severity = Some(ret.severity.unwrap_or(rule.meta.severity));
             }

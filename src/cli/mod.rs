@@ -107,6 +107,17 @@ enum Command {
         #[command(subcommand)]
         command: rules_cmd::RulesCommand,
     },
+    /// The dated threshold tables: every period of a parameter, or the values on a date
+    Params {
+        /// A parameter name, or a prefix such as `us.hsr`
+        name: Option<String>,
+        /// Show the value in force on this date
+        #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+        as_of: Option<Date>,
+        /// Rule pack folder (default: the pack built into the binary)
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
     /// Print a JSON Schema: of the deal input, or of the report output
     Schema {
         /// Which schema
@@ -161,6 +172,9 @@ pub fn run() -> ExitCode {
     let exit = match cli.command {
         Command::Screen(args) => screen_cmd::run(args),
         Command::Rules { command } => rules_cmd::run(command),
+        Command::Params { name, as_of, rules } => {
+            rules_cmd::params(name.as_deref(), as_of, rules.as_ref())
+        }
         Command::Schema { which } => schema_cmd::run(which),
     };
     ExitCode::from(exit as u8)

@@ -56,6 +56,7 @@ pub fn run(args: ScreenArgs) -> Exit {
     let options = ScreenOptions {
         as_of: args.as_of,
         trace_rule: args.trace.clone(),
+        only_rule: None,
     };
     let fail_on: Option<Severity> = args.fail_on.map(Into::into);
     let mut exit = Exit::Ok;

@@ -407,6 +407,11 @@ pub struct Ai {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0))]
     pub training_compute_ops: Option<f64>,
+    /// Extension: cumulative operations used to train the model, counting fine-tuning,
+    /// reinforcement learning and later training (EU AI Act Art. 51(2), California SB 53).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub cumulative_training_compute_ops: Option<f64>,
     /// Trained primarily on biological sequence data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub biological_sequence_data: Option<bool>,
@@ -796,6 +801,11 @@ fn validate(deal: &Deal) -> Result<(), DealError> {
         v.non_negative(
             "/ai/training_compute_ops",
             ai.training_compute_ops,
+            "a count of operations",
+        );
+        v.non_negative(
+            "/ai/cumulative_training_compute_ops",
+            ai.cumulative_training_compute_ops,
             "a count of operations",
         );
         v.non_negative(

@@ -123,6 +123,9 @@ pub struct ParameterUse {
     /// Legal reference for the parameter.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    /// Remarks on the period's figure (e.g. how its effective date was chosen).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// One side of a comparison: a deal fact, or a quantity the rule derived from facts.

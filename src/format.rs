@@ -46,20 +46,34 @@ pub fn gbp(value: f64) -> String {
 }
 
 fn currency(symbol: &str, value: f64) -> String {
-    if value < 0.0 {
-        format!("-{symbol}{}", grouped(-value))
+    // Cents on large amounts (often the result of a currency conversion) claim a precision
+    // the inputs do not have.
+    let shown = if value.abs() >= 1000.0 {
+        value.round()
     } else {
-        format!("{symbol}{}", grouped(value))
+        value
+    };
+    if shown < 0.0 {
+        format!("-{symbol}{}", grouped(-shown))
+    } else {
+        format!("{symbol}{}", grouped(shown))
     }
 }
 
 /// A number for prose: thousands separators for whole numbers (`1,234`), otherwise
 /// without trailing zeros (`12.5`).
 pub fn number(value: f64) -> String {
-    if value.fract() == 0.0 {
-        grouped(value)
-    } else {
-        plain(value)
+    let g = grouped(value);
+    match g.split_once('.') {
+        Some((whole, cents)) => {
+            let cents = cents.trim_end_matches('0');
+            if cents.is_empty() {
+                whole.to_string()
+            } else {
+                format!("{whole}.{cents}")
+            }
+        }
+        None => g,
     }
 }
 
@@ -78,24 +92,31 @@ pub fn pct(value: f64) -> String {
     format!("{}%", plain(value))
 }
 
-/// A count of operations in scientific notation as regulations write it: `1e26`, `3.5e25`.
+/// A count of operations as regulations write it: `10^26`, `3.5 × 10^25`. The mantissa
+/// keeps as many digits as the value needs, up to 6 (comparisons also state the margin, so
+/// a count just over a figure is never shown as equal to it).
 pub fn ops(value: f64) -> String {
     if value == 0.0 || !value.is_finite() {
         return plain(value);
     }
-    let exp = value.abs().log10().floor() as i32;
-    let mantissa = value / 10f64.powi(exp);
-    // Float noise (9.999999e25) must not print as a different power.
-    let mantissa = (mantissa * 1000.0).round() / 1000.0;
-    let (mantissa, exp) = if mantissa.abs() >= 10.0 {
-        (mantissa / 10.0, exp + 1)
+    let mut exp = value.abs().log10().floor() as i32;
+    let mut mantissa = value / 10f64.powi(exp);
+    if mantissa.abs() >= 9.9999995 {
+        mantissa /= 10.0;
+        exp += 1;
+    }
+    let digits = (0..=6)
+        .find(|d| {
+            let scale = 10f64.powi(*d);
+            let shown = (mantissa * scale).round() / scale;
+            ((shown - mantissa) / mantissa).abs() < 1e-9
+        })
+        .unwrap_or(6);
+    let m = format!("{mantissa:.digits$}", digits = digits as usize);
+    if m == "1" {
+        format!("10^{exp}")
     } else {
-        (mantissa, exp)
-    };
-    if mantissa == 1.0 {
-        format!("1e{exp}")
-    } else {
-        format!("{}e{exp}", plain(mantissa))
+        format!("{m} × 10^{exp}")
     }
 }
 
@@ -150,10 +171,19 @@ mod tests {
         assert_eq!(usd(999.0), "$999");
         assert_eq!(usd(1000.0), "$1,000");
         assert_eq!(usd(0.0), "$0");
-        assert_eq!(usd(1234.5), "$1,234.50");
+        assert_eq!(usd(234.5), "$234.50");
+        assert_eq!(eur(871_559_633.03), "€871,559,633");
         assert_eq!(usd(-3_600_000.0), "-$3,600,000");
         assert_eq!(eur(2.5e9), "€2,500,000,000");
         assert_eq!(gbp(7e7), "£70,000,000");
+    }
+
+    #[test]
+    fn numbers_for_prose_group_and_trim() {
+        assert_eq!(number(2674.88), "2,674.88");
+        assert_eq!(number(12.5), "12.5");
+        assert_eq!(number(1_000_000.0), "1,000,000");
+        assert_eq!(number(3.0), "3");
     }
 
     #[test]
@@ -165,11 +195,12 @@ mod tests {
     }
 
     #[test]
-    fn operations_in_scientific_notation() {
-        assert_eq!(ops(1e26), "1e26");
-        assert_eq!(ops(3.5e25), "3.5e25");
-        assert_eq!(ops(9.99999999999e25), "1e26");
-        assert_eq!(ops(1e23), "1e23");
+    fn operations_as_powers_of_ten() {
+        assert_eq!(ops(1e26), "10^26");
+        assert_eq!(ops(3.5e25), "3.5 × 10^25");
+        assert_eq!(ops(1.0004e26), "1.0004 × 10^26");
+        assert_eq!(ops(9.994e25), "9.994 × 10^25");
+        assert_eq!(ops(1e23), "10^23");
     }
 
     #[test]

@@ -237,9 +237,35 @@ fn resolve_use<'p>(
         Err(e @ LookupError::Unknown { .. }) => Err(e.to_string().into()),
         Err(e) => {
             trace(st, || format!("param {name} on {on}: {e}"));
-            st.record.abort = Some(Abort::ParameterGap(e.to_string()));
+            st.record.abort = Some(Abort::ParameterGap(gap_sentence(params, &e)));
             Err(EvalAltResult::ErrorRuntime(e.to_string().into(), Position::NONE).into())
         }
+    }
+}
+
+/// The reason a dated parameter is missing, in a reviewer's words: what the figure is,
+/// then its name for rule authors.
+fn gap_sentence(params: &ParamSet, e: &LookupError) -> String {
+    // Reviewers read the figure's description; rule authors find the name in the trace.
+    let what = |name: &str| match params.table(name) {
+        Some(t) => format!("the {}", t.description),
+        None => format!("`{name}`"),
+    };
+    match e {
+        LookupError::NotTabulated { name, on, first } => format!(
+            "this pack tabulates {} only from {first}, so it has no value for {on}",
+            what(name)
+        ),
+        LookupError::Unconfirmed {
+            name,
+            on,
+            from,
+            note,
+        } => format!(
+            "{} in force on {on} (period from {from}) is UNCONFIRMED ({note}), so this pack does not apply a value for it",
+            what(name)
+        ),
+        LookupError::Unknown { name } => format!("no parameter table named `{name}`"),
     }
 }
 
@@ -343,13 +369,17 @@ fn compare_impl(
             )
         };
         let subject_text = match &subj.pointer {
-            Some(p) => format!("`{p}` ({})", format::in_unit(unit, subj.value)),
+            Some(p) => format!(
+                "{} ({})",
+                crate::fact_labels::label(p),
+                format::in_unit(unit, subj.value)
+            ),
             None => format!("{} ({})", subj.label, format::in_unit(unit, subj.value)),
         };
         let text = format!(
             "{subject_text} {} the {} of {} in force from {}{}",
             op.words(outcome),
-            crate::ruleset::lowercase_first(&r.table.description),
+            r.table.description,
             format::in_unit(unit, threshold),
             r.row.from,
             if margin == 0.0 {
@@ -553,6 +583,25 @@ pub(crate) fn register(engine: &mut Engine, params: Arc<ParamSet>) {
     engine.register_fn("insufficient", |t: ImmutableString| {
         finding("insufficient_data", t)
     });
+    // For facts that are present but incomplete (a market's fringe shares), the rule names
+    // the pointers a reviewer must supply.
+    engine.register_fn(
+        "insufficient",
+        |t: ImmutableString, missing: Array| -> RhaiResult<Map> {
+            let mut m = finding("insufficient_data", t);
+            for p in &missing {
+                if !p.is_string() {
+                    return Err(format!(
+                        "insufficient(text, missing) takes pointers (strings), not {}",
+                        p.type_name()
+                    )
+                    .into());
+                }
+            }
+            m.insert("missing".into(), Dynamic::from_array(missing));
+            Ok(m)
+        },
+    );
 
     fmt_fn(engine, "usd", format::usd);
     fmt_fn(engine, "eur", format::eur);

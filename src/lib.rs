@@ -20,6 +20,7 @@ pub mod check;
 pub mod date;
 pub mod deal;
 pub mod diagnostic;
+pub mod fact_labels;
 pub mod finding;
 pub mod format;
 mod host;

@@ -122,6 +122,7 @@ impl Resolved<'_> {
             until: self.until,
             source: self.row.source.clone(),
             reference: self.table.reference.clone(),
+            note: self.row.note.clone(),
         }
     }
 }
@@ -325,7 +326,7 @@ impl ParamSet {
                         if !starts_at_zero || !increasing {
                             problems.push(row_at(format!(
                                 "brackets of `{name}` from {from} must start at `at_least = 0` and increase"
-                            )));
+                            )).with_help("list brackets lowest first: `brackets = [ { at_least = 0, value = … }, { at_least = 161_500_000, value = … } ]`"));
                         }
                         Some(ParamValue::Scale(brackets))
                     }

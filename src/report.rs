@@ -263,12 +263,21 @@ fn render_text(r: &Report) -> String {
                     Some(u) => format!("{} to {u}", p.from),
                     None => format!("from {}", p.from),
                 };
-                let value = match p.value.as_f64() {
-                    Some(v) => crate::format::in_unit(&p.unit, v),
-                    None => "bracket schedule".to_string(),
+                let value = match (&p.value, p.value.as_f64()) {
+                    (_, Some(v)) => crate::format::in_unit(&p.unit, v),
+                    (serde_json::Value::String(s), None) => s.clone(),
+                    _ => "bracket schedule".to_string(),
                 };
+                let note = p
+                    .note
+                    .as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default();
                 bullet(
-                    &format!("{} = {value} ({period}); source: {}", p.name, p.source),
+                    &format!(
+                        "{} = {value} ({period}); source: {}{note}",
+                        p.name, p.source
+                    ),
                     &mut out,
                 );
             }

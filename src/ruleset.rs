@@ -87,6 +87,19 @@ impl CompiledRule {
             if before.trim_end().ends_with("else") {
                 continue;
             }
+            // The leftmost node may sit inside the statement (`ns::f()`, `(x * 2).round()`):
+            // the statement starts after the last `;`, `{` or `}` before it on the line.
+            let start = before
+                .char_indices()
+                .rev()
+                .find(|(_, c)| matches!(c, ';' | '{' | '}'))
+                .map_or(0, |(i, _)| before[..=i].chars().count());
+            let lead = before
+                .chars()
+                .skip(start)
+                .take_while(|c| c.is_whitespace())
+                .count();
+            let col = start + lead + 1;
             let c = firsts.entry(line).or_insert(col);
             *c = (*c).min(col);
         }
@@ -224,24 +237,45 @@ impl miette::Diagnostic for LoadError {
     }
 }
 
-/// A loaded, compiled rule pack.
-pub struct RuleSet {
+/// One compilation of a pack: an engine with its libraries, and the compiled rules.
+pub(crate) struct Compiled {
     pub(crate) engine: Engine,
     pub(crate) rules: Vec<CompiledRule>,
     pub(crate) params: Arc<ParamSet>,
-    pub(crate) limits: Limits,
     problems: Vec<Problem>,
+}
+
+/// A loaded, compiled rule pack.
+///
+/// Each thread that screens with it gets its own compilation (engine and ASTs), made on
+/// first use and cached: sharing one Rhai engine across threads makes every function call
+/// contend on shared reference counts, and screening then gets slower with more threads.
+pub struct RuleSet {
+    home: Arc<Compiled>,
+    pub(crate) limits: Limits,
+    files: Arc<Vec<SourceFile>>,
+    instrumented: bool,
+    id: u64,
+    alive: Arc<()>,
     digest: String,
 }
 
 impl std::fmt::Debug for RuleSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RuleSet")
-            .field("rules", &self.rules.len())
+            .field("rules", &self.home.rules.len())
             .field("digest", &self.digest)
             .finish()
     }
 }
+
+type WorkerEntry = (u64, std::sync::Weak<()>, Arc<Compiled>);
+
+thread_local! {
+    static WORKERS: std::cell::RefCell<Vec<WorkerEntry>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Converts a Rhai parse error into a positioned problem.
 pub(crate) fn parse_problem(file: &str, source: &Arc<str>, err: &rhai::ParseError) -> Problem {
@@ -250,6 +284,9 @@ pub(crate) fn parse_problem(file: &str, source: &Arc<str>, err: &rhai::ParseErro
     let help = match err.err_type() {
         rhai::ParseErrorType::VariableUndefined(name) => Some(format!(
             "`{name}` is not defined here: declare it with `let`, or read deal facts with fact(\"/pointer\") and thresholds with param(\"name\")"
+        )),
+        rhai::ParseErrorType::MissingToken(token, _) => Some(format!(
+            "a statement is not finished: look at the end of the previous line for a missing `{token}`"
         )),
         rhai::ParseErrorType::ModuleUndefined(name) => Some(format!(
             "no library `{name}`: libraries are `lib/{name}.rhai` files in the pack"
@@ -307,8 +344,53 @@ impl RuleSet {
         limits: Limits,
         instrumented: bool,
     ) -> Result<RuleSet, LoadError> {
-        let mut files: Vec<&SourceFile> = files.iter().collect();
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut sorted: Vec<&SourceFile> = files.iter().collect();
+        sorted.sort_by(|a, b| a.path.cmp(&b.path));
+        let home = Arc::new(compile(&sorted, &limits, instrumented)?);
+        let set = RuleSet {
+            home: home.clone(),
+            limits,
+            files: Arc::new(sorted.iter().map(|f| (*f).clone()).collect()),
+            instrumented,
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            alive: Arc::new(()),
+            digest: pack_digest(&sorted),
+        };
+        WORKERS.with(|w| {
+            w.borrow_mut()
+                .push((set.id, Arc::downgrade(&set.alive), home));
+        });
+        Ok(set)
+    }
+
+    /// This thread's compilation of the pack (compiled on first use on the thread).
+    pub(crate) fn worker(&self) -> Arc<Compiled> {
+        WORKERS.with(|w| {
+            let mut cache = w.borrow_mut();
+            // Forget the compilations of packs that no longer exist (e.g. after a reload).
+            cache.retain(|(_, alive, _)| alive.strong_count() > 0);
+            if let Some((_, _, c)) = cache.iter().find(|(id, _, _)| *id == self.id) {
+                return c.clone();
+            }
+            let files: Vec<&SourceFile> = self.files.iter().collect();
+            let compiled = compile(&files, &self.limits, self.instrumented)
+                .map(Arc::new)
+                .unwrap_or_else(|_| self.home.clone());
+            cache.push((self.id, Arc::downgrade(&self.alive), compiled.clone()));
+            compiled
+        })
+    }
+}
+
+/// Compiles a pack's files (sorted by path): parameter tables first, then libraries, then
+/// rules. Every problem in every file is collected before giving up.
+fn compile(
+    files: &[&SourceFile],
+    limits: &Limits,
+    instrumented: bool,
+) -> Result<Compiled, LoadError> {
+    {
+        let files = files.to_vec();
         let mut problems = Vec::new();
 
         let mut params = ParamSet::default();
@@ -321,7 +403,7 @@ impl RuleSet {
             problems.extend(params.add_file(&f.path, &prefix, &f.text));
         }
         let params = Arc::new(params);
-        let mut engine = build_engine(params.clone(), &limits);
+        let mut engine = build_engine(params.clone(), limits);
 
         let mut lib_names = std::collections::BTreeSet::new();
         for f in files
@@ -379,7 +461,13 @@ impl RuleSet {
                 };
                 let (mut r, found) = compile_rule(&engine, &probed, &source);
                 r.source = source.clone();
-                (r, found)
+                if found.is_empty() {
+                    (r, found)
+                } else {
+                    // A probe that does not fit must not change what the rule answers: run
+                    // it unprobed, and its lines show as never run.
+                    compile_rule(&engine, f, &source)
+                }
             } else {
                 compile_rule(&engine, f, &source)
             };
@@ -421,20 +509,20 @@ impl RuleSet {
             return Err(LoadError { problems });
         }
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
-        Ok(RuleSet {
+        Ok(Compiled {
             engine,
             rules,
             params,
-            limits,
             problems: rule_problems,
-            digest: pack_digest(&files),
         })
     }
+}
 
+impl RuleSet {
     /// Problems of rules that could not be loaded; each such rule answers `error`.
     /// Empty for a clean pack.
     pub fn problems(&self) -> &[Problem] {
-        &self.problems
+        &self.home.problems
     }
 
     /// SHA-256 (hex) over every rule, library and parameter file (path and contents).
@@ -444,27 +532,27 @@ impl RuleSet {
 
     /// The compiled rules, sorted by id.
     pub fn compiled(&self) -> impl Iterator<Item = &CompiledRule> {
-        self.rules.iter()
+        self.home.rules.iter()
     }
 
     /// The rules, sorted by id.
     pub fn rules(&self) -> impl Iterator<Item = &RuleMeta> {
-        self.rules.iter().map(|r| &r.meta)
+        self.home.rules.iter().map(|r| &r.meta)
     }
 
     /// Number of rules.
     pub fn len(&self) -> usize {
-        self.rules.len()
+        self.home.rules.len()
     }
 
     /// True when the pack has no rules (never, for a loaded pack).
     pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
+        self.home.rules.is_empty()
     }
 
     /// The dated parameter tables.
     pub fn params(&self) -> &ParamSet {
-        &self.params
+        &self.home.params
     }
 }
 

@@ -162,6 +162,11 @@ fn set_pointer(doc: &mut Value, pointer: &str, value: Value) -> Result<(), Strin
             Ok(())
         }
         Value::Array(a) => {
+            // `-` or the array's length appends (RFC 6902 style).
+            if *last == "-" || last.parse::<usize>().ok() == Some(a.len()) {
+                a.push(value);
+                return Ok(());
+            }
             let slot = last
                 .parse::<usize>()
                 .ok()
@@ -183,6 +188,13 @@ fn remove_pointer(doc: &mut Value, pointer: &str) -> Result<(), String> {
             m.remove(last);
             Ok(())
         }
+        Some(Value::Array(a)) => match last.parse::<usize>() {
+            Ok(i) if i < a.len() => {
+                a.remove(i);
+                Ok(())
+            }
+            _ => Err(format!("`{pointer}`: no array element `{last}`")),
+        },
         _ => Err(format!("`{pointer}`: nothing to remove there")),
     }
 }

@@ -69,9 +69,10 @@ impl RuleSet {
             .ok_or_else(|| ScreenError::NoAsOfDate {
                 deal: deal.deal.id.clone(),
             })?;
+        let worker = self.worker();
         let guard = DealGuard::install(Arc::clone(&deal.canonical), as_of);
         let mut trace = None;
-        let findings: Vec<Finding> = self
+        let findings: Vec<Finding> = worker
             .rules
             .iter()
             .filter(|rule| {
@@ -82,7 +83,7 @@ impl RuleSet {
             })
             .map(|rule| {
                 let traced = options.trace_rule.as_deref() == Some(rule.meta.id.as_str());
-                let (finding, events) = self.evaluate(rule, &guard, as_of, traced);
+                let (finding, events) = self.evaluate(&worker.engine, rule, &guard, as_of, traced);
                 if let Some(events) = events {
                     trace = Some(Trace {
                         rule: rule.meta.id.clone(),
@@ -98,6 +99,7 @@ impl RuleSet {
 
     fn evaluate(
         &self,
+        engine: &rhai::Engine,
         rule: &CompiledRule,
         guard: &DealGuard,
         as_of: Date,
@@ -144,7 +146,7 @@ impl RuleSet {
         }
         guard.begin_rule(Some(Instant::now() + self.limits.max_time), traced);
         let mut scope = Scope::new();
-        let result = self.engine.call_fn_with_options::<Dynamic>(
+        let result = engine.call_fn_with_options::<Dynamic>(
             CallFnOptions::new().eval_ast(false).rewind_scope(true),
             &mut scope,
             ast,
@@ -155,8 +157,11 @@ impl RuleSet {
         let mut events = record.trace.clone();
         let finding = conclude(rule, result, record);
         if let Some(ev) = events.as_mut() {
+            // The conclusion is the explanation's last sentence: the branch that decided.
+            let trimmed = finding.explanation.trim_end_matches('.');
+            let conclusion = trimmed.rsplit(". ").next().unwrap_or(trimmed);
             ev.push(format!(
-                "decided: {}{}",
+                "decided: {}{}: {conclusion}.",
                 finding.status.as_str(),
                 finding
                     .severity
@@ -197,8 +202,19 @@ fn with_steps(steps: &[String], last: &str) -> String {
     s
 }
 
+/// Facts in words with their pointers: "the target's total assets (`/target/total_assets_usd`)".
 fn quoted_list(items: &[String]) -> String {
-    let q: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+    let q: Vec<String> = items
+        .iter()
+        .map(|i| {
+            let words = crate::fact_labels::label(i);
+            if &words == i {
+                format!("`{i}`")
+            } else {
+                format!("{words} (`{i}`)")
+            }
+        })
+        .collect();
     match q.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
@@ -232,15 +248,15 @@ fn conclude(
     match abort {
         Some(Abort::MissingFacts(needed)) => {
             f.status = Status::InsufficientData;
-            let (verb, pron) = if needed.len() == 1 {
-                ("is", "it")
+            let which = if needed.len() == 1 {
+                "this fact"
             } else {
-                ("are", "them")
+                "these facts"
             };
             f.explanation = with_steps(
                 &steps,
                 &format!(
-                    "Cannot be decided: {} {verb} not given, and the answer depends on {pron}.",
+                    "Cannot be decided: the deal does not give {}, and the answer turns on {which}.",
                     quoted_list(&needed)
                 ),
             );
@@ -252,7 +268,7 @@ fn conclude(
             f.explanation = with_steps(
                 &steps,
                 &format!(
-                    "Cannot be decided: {why}. The rule pack needs that figure before this date can be screened."
+                    "Cannot be decided: {why}. Confirming that value (a new row in the pack's table) would let this deal be screened."
                 ),
             );
             // The gap is in the pack, not the deal: no deal fact would fill it.
@@ -282,7 +298,7 @@ fn conclude(
                 f.severity = Some(ret.severity.unwrap_or(rule.meta.severity));
             }
             if ret.status == Status::InsufficientData {
-                f.missing = absent;
+                f.missing = ret.missing.unwrap_or(absent);
             }
         }
         Err(why) => {
@@ -295,6 +311,7 @@ fn conclude(
 }
 
 struct Return {
+    missing: Option<Vec<String>>,
     status: Status,
     explanation: String,
     severity: Option<Severity>,
@@ -310,7 +327,15 @@ fn read_return(value: Dynamic) -> Result<Return, String> {
     let mut explanation = None;
     let mut severity = None;
     let mut recommendation = None;
+    let mut missing = None;
     for (k, v) in m {
+        if k.as_str() == "missing" {
+            let list = v
+                .try_cast::<rhai::Array>()
+                .ok_or("`missing` must be an array of pointers")?;
+            missing = Some(list.into_iter().map(|p| p.to_string()).collect::<Vec<_>>());
+            continue;
+        }
         let s = v
             .clone()
             .into_immutable_string()
@@ -336,6 +361,7 @@ fn read_return(value: Dynamic) -> Result<Return, String> {
         }
     }
     Ok(Return {
+        missing,
         status: status.ok_or("the returned finding has no `status`")?,
         explanation: explanation.ok_or("the returned finding has no `explanation`")?,
         severity,

@@ -85,7 +85,7 @@ fn pack_files(dir: Option<&PathBuf>) -> Result<Vec<SourceFile>, Exit> {
 
 fn print_json<T: serde::Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
-        Ok(s) => println!("{s}"),
+        Ok(s) => out!("{s}"),
         Err(e) => eprintln!("error: {e}"),
     }
 }
@@ -118,7 +118,7 @@ fn list(dir: Option<&PathBuf>) -> Exit {
     };
     let width = set.rules().map(|r| r.id.len()).max().unwrap_or(0);
     for r in set.rules() {
-        println!(
+        out!(
             "{:<width$}  {:<8}  {:<26}  {}",
             r.id,
             r.severity.as_str(),
@@ -149,11 +149,11 @@ fn check(dir: Option<&PathBuf>, format: ToolFormat) -> Exit {
                             == dealscreen::ruleset::FileKind::Rule
                     })
                     .count();
-                println!("ok: {rules} rules checked, no problems");
+                out!("ok: {rules} rules checked, no problems");
             } else {
                 let mut files: Vec<&str> = problems.iter().map(|p| p.file.as_str()).collect();
                 files.dedup();
-                println!(
+                out!(
                     "{} problem{} in {} file{}",
                     problems.len(),
                     if problems.len() == 1 { "" } else { "s" },
@@ -208,17 +208,17 @@ fn test(
         ToolFormat::Json => print_json(&run),
         ToolFormat::Text => {
             for c in run.cases.iter().filter(|c| !c.passed()) {
-                println!("FAIL {} {} [{}]", c.location, c.name, c.rule);
+                out!("FAIL {} {} [{}]", c.location, c.name, c.rule);
                 for f in &c.failures {
-                    println!("     {f}");
+                    out!("     {f}");
                 }
             }
             if coverage {
-                println!("coverage:");
+                out!("coverage:");
                 for c in &run.coverage {
                     let statuses: Vec<&str> = c.statuses.iter().map(|s| s.as_str()).collect();
                     let covered = c.lines - c.uncovered_lines.len();
-                    println!(
+                    out!(
                         "  {:<36} statuses: {:<50} lines: {covered}/{}",
                         c.rule,
                         statuses.join(", "),
@@ -226,16 +226,16 @@ fn test(
                     );
                     if !c.missing_statuses.is_empty() {
                         let m: Vec<&str> = c.missing_statuses.iter().map(|s| s.as_str()).collect();
-                        println!("    MISSING a case for: {}", m.join(", "));
+                        out!("    MISSING a case for: {}", m.join(", "));
                     }
                     if !c.uncovered_lines.is_empty() {
                         let l: Vec<String> =
                             c.uncovered_lines.iter().map(|l| l.to_string()).collect();
-                        println!("    lines never run: rules/{}:{}", c.file, l.join(","));
+                        out!("    lines never run: rules/{}:{}", c.file, l.join(","));
                     }
                 }
             }
-            println!("{} passed, {} failed", run.passed(), run.failed());
+            out!("{} passed, {} failed", run.passed(), run.failed());
         }
     }
     if run.failed() > 0 || (coverage && run.coverage_gaps() > 0) {
@@ -256,7 +256,7 @@ fn doc(dir: Option<&PathBuf>, format: DocFormat) -> Exit {
     };
     let catalog = dealscreen::catalog::build(&set, &files);
     match format {
-        DocFormat::Markdown => print!("{}", dealscreen::catalog::markdown(&catalog)),
+        DocFormat::Markdown => out_raw!("{}", dealscreen::catalog::markdown(&catalog)),
         DocFormat::Json => print_json(&catalog),
     }
     Exit::Ok
@@ -281,20 +281,20 @@ pub fn params(name: Option<&str>, as_of: Option<Date>, dir: Option<&PathBuf>) ->
         return Exit::InputInvalid;
     }
     for t in tables {
-        println!("{}  ({}; {})", t.name, t.unit, t.description);
+        out!("{}  ({}; {})", t.name, t.unit, t.description);
         if let Some(r) = &t.reference {
-            println!("  reference: {r}");
+            out!("  reference: {r}");
         }
         match as_of {
             Some(date) => match set.params().resolve(&t.name, date) {
-                Ok(r) => println!(
+                Ok(r) => out!(
                     "  on {date}: {} (in force from {}{}); source: {}",
                     dealscreen::catalog::value_text(t, r.row.value.as_ref()),
                     r.row.from,
                     r.until.map(|u| format!(" until {u}")).unwrap_or_default(),
                     r.row.source
                 ),
-                Err(e) => println!("  on {date}: {e}"),
+                Err(e) => out!("  on {date}: {e}"),
             },
             None => {
                 for (i, row) in t.rows.iter().enumerate() {
@@ -303,7 +303,7 @@ pub fn params(name: Option<&str>, as_of: Option<Date>, dir: Option<&PathBuf>) ->
                         .get(i + 1)
                         .map(|n| n.from.previous_day().to_string())
                         .unwrap_or_default();
-                    println!(
+                    out!(
                         "  {} .. {:<10}  {}  [{}]{}",
                         row.from,
                         until,

@@ -20,7 +20,7 @@ pub fn run(which: Which) -> Exit {
     };
     match serde_json::to_string_pretty(&schema) {
         Ok(s) => {
-            println!("{s}");
+            out!("{s}");
             Exit::Ok
         }
         Err(e) => {

@@ -1,10 +1,26 @@
 //! Command-line parsing and dispatch. Each command lives in its own module and returns an
 //! [`Exit`] code; nothing here decides anything a library user could not decide too.
 
+/// `println!` that ends the program quietly when standard output is closed (`| head`)
+/// instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::write_out(format_args!($($arg)*), true)
+    };
+}
+
+/// `print!` with the same closed-pipe handling as [`out!`].
+macro_rules! out_raw {
+    ($($arg:tt)*) => {
+        $crate::cli::write_out(format_args!($($arg)*), false)
+    };
+}
+
 mod inputs;
 mod rules_cmd;
 mod schema_cmd;
 mod screen_cmd;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -69,6 +85,8 @@ pub enum Format {
     Json,
     /// Markdown, for review notes.
     Markdown,
+    /// One compact report JSON per line, in input order (for pipelines).
+    Jsonl,
 }
 
 /// A severity on the command line.
@@ -124,6 +142,8 @@ enum Command {
         #[arg(value_enum)]
         which: schema_cmd::Which,
     },
+    /// Serve screening over HTTP (JSON API; see GET /openapi.json)
+    Serve(serve::ServeArgs),
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -155,6 +175,25 @@ pub fn load_rules(dir: Option<&PathBuf>) -> Result<RuleSet, Exit> {
     Ok(set)
 }
 
+/// Writes to standard output; a reader that went away ends the program quietly.
+pub fn write_out(args: std::fmt::Arguments<'_>, newline: bool) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let written = out.write_fmt(args).and_then(|()| {
+        if newline {
+            out.write_all(b"\n")
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(e) = written {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+    }
+}
+
 /// Parses the command line and runs the command.
 pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -176,6 +215,7 @@ pub fn run() -> ExitCode {
             rules_cmd::params(name.as_deref(), as_of, rules.as_ref())
         }
         Command::Schema { which } => schema_cmd::run(which),
+        Command::Serve(args) => serve::run(args),
     };
     ExitCode::from(exit as u8)
 }

@@ -220,17 +220,17 @@ fn resolve_use<'p>(
 ) -> RhaiResult<crate::params::Resolved<'p>> {
     match params.resolve(name, on) {
         Ok(r) => {
-            let u = r.to_use(on);
             trace(st, || {
-                format!("param {name} on {on} = {} (from {})", u.value, u.from)
+                format!("param {name} on {on} = {} (from {})", r.to_use(on).value, r.row.from)
             });
+            // Building the record clones long texts: only do it for a new use.
             if !st
                 .record
                 .parameters
                 .iter()
-                .any(|p| p.name == u.name && p.from == u.from && p.on == u.on)
+                .any(|p| p.name == name && p.from == r.row.from && p.on == on)
             {
-                st.record.parameters.push(u);
+                st.record.parameters.push(r.to_use(on));
             }
             Ok(r)
         }

@@ -88,6 +88,119 @@ fn simple(pointer: &str) -> Option<&'static str> {
     })
 }
 
+/// The question a lawyer would send to obtain the fact at `pointer` (for information
+/// requests); `None` for facts the vocabulary does not know.
+pub fn question(pointer: &str) -> Option<String> {
+    let segs: Vec<&str> = pointer.split('/').skip(1).collect();
+    let party_q = |p: &str, field: &str| -> Option<String> {
+        let who = if p == "acquirer" {
+            "the acquirer"
+        } else {
+            "the target"
+        };
+        Some(match field {
+            "country" => format!("In which country is {who}'s ultimate parent entity?"),
+            "activities" => format!(
+                "What does {who} do (cloud infrastructure, AI model development, semiconductors, online platform, enterprise software, other)?"
+            ),
+            "engaged_in_manufacturing" => format!("Is {who} engaged in manufacturing?"),
+            "capital_usd" => {
+                format!("What are {who}'s capital, surplus and undivided profits (USD)?")
+            }
+            "annual_net_sales_usd" => format!(
+                "What were {who}'s annual net sales on its last regularly prepared annual income statement (ultimate parent, USD)?"
+            ),
+            "total_assets_usd" => format!(
+                "What were {who}'s total assets on its last regularly prepared balance sheet (ultimate parent, USD)?"
+            ),
+            "us_sales_usd" => format!("What are {who}'s sales in or into the United States (USD)?"),
+            "worldwide_turnover_eur" => {
+                format!("What was {who}'s worldwide turnover in the last financial year (EUR)?")
+            }
+            "eu_turnover_eur" => {
+                format!("What was {who}'s EU-wide turnover in the last financial year (EUR)?")
+            }
+            "de_turnover_eur" => {
+                format!("What was {who}'s turnover in Germany in the last financial year (EUR)?")
+            }
+            "uk_turnover_gbp" => {
+                format!("What was {who}'s UK turnover in the last financial year (GBP)?")
+            }
+            "foreign_government_interest_pct" => format!(
+                "What voting interest do foreign national or subnational governments hold in {who} (%)?"
+            ),
+            "eu_dma_gatekeeper" => {
+                format!("Is {who} designated a gatekeeper under the EU Digital Markets Act?")
+            }
+            "tid_us_business" => format!(
+                "Is {who} a TID U.S. business (critical technologies, covered critical infrastructure or sensitive personal data)?"
+            ),
+            "critical_technologies" => format!(
+                "Does {who} produce, design, test, manufacture, fabricate or develop critical technologies?"
+            ),
+            "annual_revenue_usd" => format!(
+                "What was {who}'s annual gross revenue, with affiliates, in the preceding calendar year (USD)?"
+            ),
+            _ => return None,
+        })
+    };
+    match segs.as_slice() {
+        [party @ ("acquirer" | "target"), field] => return party_q(party, field),
+        ["markets", n, "shares_pct", ..] | ["markets", n] => {
+            if let Ok(i) = n.parse::<usize>() {
+                return Some(format!(
+                    "What are the shares of every participant in market {} (acquirer, target and the other firms, %)?",
+                    i + 1
+                ));
+            }
+        }
+        _ => {}
+    }
+    Some(
+        match pointer {
+            "/dates/signing" => "When was (or will) the agreement (be) signed?",
+            "/dates/closing" => "When is closing expected?",
+            "/dates/filing" => "When will the filings be made?",
+            "/dates/outside" => "What is the agreement's outside (long-stop) date?",
+            "/transaction/kind" => "What kind of transaction is it (acquisition, merger, minority investment, joint venture, asset purchase, licence and hire)?",
+            "/transaction/instrument" => "What does the acquirer receive: voting securities, non-voting equity, convertible notes, non-corporate (LLC or partnership) interests, or assets?",
+            "/transaction/value_usd" => "What is the consideration for what is acquired at this closing (USD)?",
+            "/transaction/committed_value_usd" => "What is the total committed value, including options, later tranches and agreed conversions (USD)?",
+            "/transaction/voting_pct_before" => "What voting interest in the target does the acquirer hold before the deal (%)?",
+            "/transaction/prior_holdings_value_usd" => "What is the value of the target's voting securities and non-corporate interests the acquirer already holds (USD)?",
+            "/transaction/export_authorization_required" => "Would a US export licence or other regulatory authorization be needed to export the target's critical technology to the acquirer?",
+            "/transaction/voting_pct_after" => "What voting interest in the target will the acquirer hold after closing (%)?",
+            "/transaction/economic_pct_after" => "What share of the target's profits (economic interest) will the acquirer hold after closing (%)?",
+            "/transaction/dissolution_assets_pct_after" => "What share of the target's assets on dissolution will the acquirer be entitled to after closing (%)?",
+            "/transaction/convertible_to_voting" => "Can the instrument convert into voting securities?",
+            "/transaction/target_us_assets_usd" => "What is the value of the target's US assets (USD)?",
+            "/governance/board_seats" => "How many board seats may the acquirer appoint or nominate?",
+            "/governance/board_size" => "How many seats does the target's board have?",
+            "/governance/board_observer" => "Does the acquirer get the right to appoint a board observer?",
+            "/governance/veto_rights" => "Over which matters does the acquirer get consent (veto) rights (budget, strategy, key hires, …)? An empty list if none.",
+            "/governance/nonpublic_technical_access" => "Will the acquirer have access to material non-public technical information of the target?",
+            "/governance/substantive_decision_involvement" => "Will the acquirer be involved in the target's substantive decision-making beyond voting its shares?",
+            "/governance/passive_investment_intent" => "Does the acquirer state a purely passive investment intent?",
+            "/commercial/exclusivity" => "Do side agreements give either party exclusive, primary or preferred status (cloud, distribution, chips, model supply)? An empty list if none.",
+            "/commercial/compute_commitment_usd" => "How much has the target committed to spend on the acquirer's compute or cloud (USD)?",
+            "/commercial/revenue_share" => "Does the acquirer share in the target's revenue?",
+            "/commercial/licensing_value_usd" => "What licence fees are paid (USD)?",
+            "/commercial/employees_hired" => "How many of the target's staff does the acquirer hire?",
+            "/markets" => "In which relevant markets are the parties active, with each participant's share (horizontal or vertical)? An empty list if none.",
+            "/interlocks" => "Will any person sit on the boards (or be an officer) of both the acquirer and the target, or of a competitor? An empty list if none.",
+            "/ai/training_compute_ops" => "How many operations did the target's largest training run use?",
+            "/ai/cumulative_training_compute_ops" => "How many operations were used to train the model in total, counting fine-tuning and reinforcement learning?",
+            "/ai/biological_sequence_data" => "Was the model trained primarily on biological sequence data?",
+            "/ai/cluster_peak_ops_per_s" => "What is the theoretical peak (operations per second) of the co-located computing cluster?",
+            "/ai/cluster_network_gbps" => "What is the data-centre networking of that cluster (Gbit/s)?",
+            "/fx/usd_per_eur" => "Which USD-per-EUR exchange rate should the screening use for this deal?",
+            "/fx/usd_per_gbp" => "Which USD-per-GBP exchange rate should the screening use for this deal?",
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
 /// The fact at `pointer` in words, e.g. `/transaction/value_usd` → "the value of this
 /// acquisition"; a pointer the vocabulary does not know is returned as written.
 pub fn label(pointer: &str) -> String {
@@ -165,6 +278,18 @@ mod tests {
     }
 
     #[test]
+    fn questions_for_requests() {
+        assert_eq!(
+            question("/target/total_assets_usd").as_deref(),
+            Some(
+                "What were the target's total assets on its last regularly prepared balance sheet (ultimate parent, USD)?"
+            )
+        );
+        assert!(question("/markets/2/shares_pct").is_some_and(|q| q.contains("market 3")));
+        assert_eq!(question("/extra/x"), None);
+    }
+
+    #[test]
     fn every_scalar_field_of_the_deal_schema_has_words() {
         let schema = crate::check::deal_schema();
         let mut unlabelled = Vec::new();
@@ -184,7 +309,7 @@ mod tests {
                     continue;
                 }
                 let p = format!("/{section}/{field}");
-                if label(&p) == p {
+                if label(&p) == p || question(&p).is_none() {
                     unlabelled.push(p);
                 }
             }
@@ -195,7 +320,8 @@ mod tests {
                 .unwrap_or_default();
             for field in props {
                 let p = format!("/{party}/{field}");
-                if field != "extra" && label(&p) == p {
+                if field != "extra" && field != "name" && (label(&p) == p || question(&p).is_none())
+                {
                     unlabelled.push(p);
                 }
             }

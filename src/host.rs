@@ -221,7 +221,11 @@ fn resolve_use<'p>(
     match params.resolve(name, on) {
         Ok(r) => {
             trace(st, || {
-                format!("param {name} on {on} = {} (from {})", r.to_use(on).value, r.row.from)
+                format!(
+                    "param {name} on {on} = {} (from {})",
+                    r.to_use(on).value,
+                    r.row.from
+                )
             });
             // Building the record clones long texts: only do it for a new use.
             if !st

@@ -80,6 +80,18 @@ pub struct Summary {
     pub counts: Counts,
 }
 
+/// A fact the screening needs and the deal does not give: the question to send, and the
+/// findings it would let the rules decide.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct InformationRequest {
+    /// JSON pointer of the missing fact.
+    pub pointer: String,
+    /// The question to ask, in plain words.
+    pub question: String,
+    /// The rules whose answers wait on it, by id.
+    pub unblocks: Vec<String>,
+}
+
 /// The result of screening one deal.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "dealscreen screening report, v1")]
@@ -96,6 +108,45 @@ pub struct Report {
     pub summary: Summary,
     /// One finding per rule, by severity (highest first), then rule id.
     pub findings: Vec<Finding>,
+    /// Every missing fact of the `insufficient_data` findings, merged: the facts that
+    /// unblock the most findings first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub information_requests: Vec<InformationRequest>,
+}
+
+fn information_requests(findings: &[Finding]) -> Vec<InformationRequest> {
+    let mut by_pointer: std::collections::BTreeMap<&str, Vec<String>> =
+        std::collections::BTreeMap::new();
+    for f in findings
+        .iter()
+        .filter(|f| f.status == Status::InsufficientData)
+    {
+        for p in &f.missing {
+            let rules = by_pointer.entry(p.as_str()).or_default();
+            if !rules.contains(&f.rule) {
+                rules.push(f.rule.clone());
+            }
+        }
+    }
+    let mut out: Vec<InformationRequest> = by_pointer
+        .into_iter()
+        .map(|(pointer, mut unblocks)| {
+            unblocks.sort();
+            InformationRequest {
+                question: crate::fact_labels::question(pointer)
+                    .unwrap_or_else(|| format!("Please provide `{pointer}`.")),
+                pointer: pointer.to_string(),
+                unblocks,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.unblocks
+            .len()
+            .cmp(&a.unblocks.len())
+            .then_with(|| a.pointer.cmp(&b.pointer))
+    });
+    out
 }
 
 impl Report {
@@ -130,6 +181,7 @@ impl Report {
                 highest_severity: findings.iter().filter_map(|f| f.severity).max(),
                 counts,
             },
+            information_requests: information_requests(&findings),
             findings,
         }
     }
@@ -301,6 +353,7 @@ fn render_text(r: &Report) -> String {
             bullet(&cites.join("; "), &mut out);
         }
     }
+    requests_text(r, &mut out);
     out
 }
 
@@ -316,6 +369,24 @@ pub fn fact_text(pointer: &str, value: &serde_json::Value) -> String {
     match unit {
         Some(u) => crate::format::in_unit(u, n),
         None => crate::format::plain(n),
+    }
+}
+
+fn requests_text(r: &Report, out: &mut String) {
+    if r.information_requests.is_empty() {
+        return;
+    }
+    out.push_str(&format!("\n{}\nINFORMATION REQUESTS (the facts that would let undecided rules answer, most useful first)\n", "-".repeat(WIDTH)));
+    for (i, q) in r.information_requests.iter().enumerate() {
+        out.push('\n');
+        let mut item = String::new();
+        wrap(&q.question, "      ", &mut item);
+        out.push_str(&item.replacen("      ", &format!("  {:>2}. ", i + 1), 1));
+        wrap(
+            &format!("({}; needed by {})", q.pointer, q.unblocks.join(", ")),
+            "      ",
+            out,
+        );
     }
 }
 
@@ -342,6 +413,19 @@ impl Report {
                 f.status.as_str(),
                 f.severity.map_or("", Severity::as_str)
             ));
+        }
+        if !self.information_requests.is_empty() {
+            out.push_str("\n## Information requests\n\n| # | question | fact | needed by |\n|---|---|---|---|\n");
+            for (i, q) in self.information_requests.iter().enumerate() {
+                let rules: Vec<String> = q.unblocks.iter().map(|r| format!("`{r}`")).collect();
+                out.push_str(&format!(
+                    "| {} | {} | `{}` | {} |\n",
+                    i + 1,
+                    q.question.replace('|', "\\|"),
+                    q.pointer,
+                    rules.join(", ")
+                ));
+            }
         }
         for f in &self.findings {
             out.push_str(&format!("\n## {} — {}\n\n", f.rule, f.title));

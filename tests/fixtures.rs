@@ -245,3 +245,51 @@ fn pack_digest_is_stable_and_content_addressed() {
     assert_ne!(a.digest(), b.digest());
     assert_eq!(a.digest().len(), 64);
 }
+
+#[test]
+fn information_requests_merge_every_missing_fact_most_useful_first() {
+    for path in fixture_deals() {
+        let r = screen(&path);
+        for f in r
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::InsufficientData)
+        {
+            for p in &f.missing {
+                let q = r
+                    .information_requests
+                    .iter()
+                    .find(|q| &q.pointer == p)
+                    .unwrap_or_else(|| panic!("{}: {p} missing from the requests", path.display()));
+                assert!(q.unblocks.contains(&f.rule));
+                assert!(
+                    q.question.ends_with('?') || q.question.ends_with('.'),
+                    "{}",
+                    q.question
+                );
+            }
+        }
+        let counts: Vec<usize> = r
+            .information_requests
+            .iter()
+            .map(|q| q.unblocks.len())
+            .collect();
+        assert!(
+            counts.windows(2).all(|w| w[0] >= w[1]),
+            "{}: not ranked",
+            path.display()
+        );
+        let asked: usize = r
+            .information_requests
+            .iter()
+            .map(|q| q.unblocks.len())
+            .sum();
+        let needed: usize = r
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::InsufficientData)
+            .map(|f| f.missing.len())
+            .sum();
+        assert_eq!(asked, needed, "{}", path.display());
+    }
+}

@@ -1,5 +1,6 @@
-//! Screening benchmarks: rule-pack load, deal parsing, and screening the fixture set with
-//! the shipped pack. Run with `cargo bench --bench screening`.
+//! Screening benchmarks: rule-pack load, the per-thread compilation a new worker thread pays
+//! on its first screening, deal parsing, and screening the fixture set with the shipped pack.
+//! Run with `cargo bench --bench screening`.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -32,6 +33,24 @@ fn benches(c: &mut Criterion) {
         .filter_map(|b| ParsedDeal::from_slice(b).ok())
         .collect();
     let options = ScreenOptions::default();
+
+    // Each thread compiles its own copy of the pack on its first screening (batch workers,
+    // the server's blocking threads): a new thread, that compilation and one screening.
+    if let Some(first) = deals.first() {
+        c.bench_function("first_screen_on_new_thread", |b| {
+            b.iter(|| {
+                std::thread::scope(|s| {
+                    s.spawn(|| {
+                        rules
+                            .screen(black_box(first), &options)
+                            .map(|r| r.findings.len())
+                    })
+                    .join()
+                    .ok()
+                })
+            })
+        });
+    }
 
     let mut group = c.benchmark_group("fixture_set");
     group.throughput(Throughput::Elements(deals.len() as u64));

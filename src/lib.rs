@@ -33,6 +33,7 @@ pub mod ruletest;
 mod sandbox;
 pub mod scan;
 pub mod screen;
+pub mod whatif;
 
 pub use date::Date;
 pub use deal::{Deal, DealError, ParsedDeal};

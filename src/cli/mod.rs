@@ -21,6 +21,7 @@ mod rules_cmd;
 mod schema_cmd;
 mod screen_cmd;
 mod serve;
+mod whatif_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -120,6 +121,9 @@ impl From<SeverityArg> for Severity {
 enum Command {
     /// Screen deals (files, directories of *.json, or - for stdin) with every rule
     Screen(screen_cmd::ScreenArgs),
+    /// Headroom of every threshold test, and the single changes that would change an answer
+    #[command(name = "what-if")]
+    WhatIf(whatif_cmd::WhatIfArgs),
     /// Rule-pack commands
     Rules {
         #[command(subcommand)]
@@ -210,6 +214,7 @@ pub fn run() -> ExitCode {
     };
     let exit = match cli.command {
         Command::Screen(args) => screen_cmd::run(args),
+        Command::WhatIf(args) => whatif_cmd::run(args),
         Command::Rules { command } => rules_cmd::run(command),
         Command::Params { name, as_of, rules } => {
             rules_cmd::params(name.as_deref(), as_of, rules.as_ref())

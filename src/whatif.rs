@@ -125,13 +125,6 @@ fn statuses(r: &Report) -> Vec<(String, Status)> {
         .collect()
 }
 
-fn value_text(pointer: &str, v: &Value, unit: Option<&str>) -> String {
-    match (v.as_f64(), unit) {
-        (Some(n), Some(u)) => format::in_unit(u, n),
-        _ => crate::report::fact_text(pointer, v),
-    }
-}
-
 struct Candidate {
     change: Change,
     text: String,
@@ -401,12 +394,4 @@ pub fn to_text(w: &WhatIf) -> String {
     }
     out.push_str(&format!("\n{}\n", w.caution));
     out
-}
-
-/// The value of a change, in words (for renderers).
-pub fn change_value_text(c: &Change) -> String {
-    match c {
-        Change::Fact { pointer, to, .. } => value_text(pointer, to, None),
-        Change::Date { to, .. } => to.to_string(),
-    }
 }

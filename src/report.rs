@@ -271,7 +271,18 @@ fn render_text(r: &Report) -> String {
         out.push_str(&format!(" (highest severity: {})", h.as_str()));
     }
     out.push('\n');
-    for f in &r.findings {
+    // A reader wants what needs action first: failures, then triggered findings (by
+    // severity), then what cannot be decided; the JSON keeps the contract's order.
+    let rank = |s: Status| match s {
+        Status::Error => 0,
+        Status::Triggered => 1,
+        Status::InsufficientData => 2,
+        Status::Clear => 3,
+        Status::NotInForce => 4,
+    };
+    let mut ordered: Vec<&Finding> = r.findings.iter().collect();
+    ordered.sort_by_key(|f| rank(f.status));
+    for f in ordered {
         out.push('\n');
         let sev = f
             .severity

@@ -84,9 +84,13 @@ pub fn run(args: ServeArgs) -> Exit {
         concurrency: usize::try_from(args.max_concurrency).unwrap_or(64),
     };
     let app = Arc::new(App::new(rules, args.rules.clone(), token, limits.timeout));
+    // Screening is CPU work: more screening threads than twice the cores add no speed, and
+    // each thread keeps its own compiled copy of the pack, so they are bounded here;
+    // requests beyond them wait in the queue (within the concurrency limit and timeout).
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .max_blocking_threads(limits.concurrency.clamp(2, 512))
+        .max_blocking_threads(limits.concurrency.clamp(1, 2 * cores).max(2))
         .enable_all()
         .build()
     {

@@ -101,6 +101,12 @@ fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
 
 /// Checks a pack's files; an empty result means the pack is clean.
 pub fn check(files: &[SourceFile]) -> Vec<Problem> {
+    check_and_load(files).0
+}
+
+/// Checks a pack's files and hands back the pack it loaded on the way (when it loads),
+/// so a caller that needs both does not compile the pack twice.
+pub fn check_and_load(files: &[SourceFile]) -> (Vec<Problem>, Option<RuleSet>) {
     let mut problems = Vec::new();
     let set = match RuleSet::load(files) {
         Ok(set) => {
@@ -200,7 +206,7 @@ pub fn check(files: &[SourceFile]) -> Vec<Problem> {
         ))
     });
     problems.dedup();
-    problems
+    (problems, set)
 }
 
 /// A rule in force from a date must find every parameter it names tabulated on that date.

@@ -154,19 +154,25 @@ fn parse_date(s: &str) -> Result<Date, String> {
     s.parse::<Date>().map_err(|e| e.to_string())
 }
 
+/// The pack's files from `--rules DIR`, or the embedded ones; prints why a folder cannot be read.
+pub fn pack_files(dir: Option<&PathBuf>) -> Result<Vec<dealscreen::SourceFile>, Exit> {
+    match dir {
+        Some(d) => dealscreen::pack::read_dir(d).map_err(|e| {
+            eprintln!("{:?}", miette::Report::new(e));
+            Exit::InputInvalid
+        }),
+        None => Ok(dealscreen::pack::embedded_files()),
+    }
+}
+
 /// Loads the pack from `--rules DIR`, or the embedded one; prints the problems on failure.
 pub fn load_rules(dir: Option<&PathBuf>) -> Result<RuleSet, Exit> {
-    let files = match dir {
-        Some(d) => match dealscreen::pack::read_dir(d) {
-            Ok(files) => files,
-            Err(e) => {
-                eprintln!("{:?}", miette::Report::new(e));
-                return Err(Exit::InputInvalid);
-            }
-        },
-        None => dealscreen::pack::embedded_files(),
-    };
-    let set = RuleSet::load(&files).map_err(|e: LoadError| {
+    load_files(&pack_files(dir)?)
+}
+
+/// Loads a pack from files already read; prints load errors, and warns of broken rules.
+pub fn load_files(files: &[dealscreen::SourceFile]) -> Result<RuleSet, Exit> {
+    let set = RuleSet::load(files).map_err(|e: LoadError| {
         eprintln!("{:?}", miette::Report::new(e));
         Exit::InputInvalid
     })?;

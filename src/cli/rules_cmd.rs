@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
-use dealscreen::{Date, RuleSet, SourceFile};
+use dealscreen::{Date, RuleSet};
 
-use super::{Exit, load_rules};
+use super::{Exit, load_files, load_rules, pack_files};
 
 /// Output format of the authoring commands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -71,16 +71,6 @@ pub enum RulesCommand {
         #[arg(long, value_enum, default_value = "markdown")]
         format: DocFormat,
     },
-}
-
-fn pack_files(dir: Option<&PathBuf>) -> Result<Vec<SourceFile>, Exit> {
-    match dir {
-        Some(d) => dealscreen::pack::read_dir(d).map_err(|e| {
-            eprintln!("{:?}", miette::Report::new(e));
-            Exit::InputInvalid
-        }),
-        None => Ok(dealscreen::pack::embedded_files()),
-    }
 }
 
 fn print_json<T: serde::Serialize>(value: &T) {
@@ -250,7 +240,7 @@ fn doc(dir: Option<&PathBuf>, format: DocFormat) -> Exit {
         Ok(f) => f,
         Err(e) => return e,
     };
-    let set = match load_rules(dir) {
+    let set = match load_files(&files) {
         Ok(s) => s,
         Err(e) => return e,
     };

@@ -57,15 +57,13 @@ pub fn load_pack(dir: Option<&PathBuf>) -> Result<RuleSet, PackError> {
         Some(d) => dealscreen::pack::read_dir(d).map_err(PackError::Read)?,
         None => dealscreen::pack::embedded_files(),
     };
-    let problems = dealscreen::check::check(&files);
-    if !problems.is_empty() {
-        return Err(PackError::Problems(problems));
+    // The check loads the pack on the way; a clean check hands back that pack, which
+    // carries no broken rules (their problems are part of the check).
+    match dealscreen::check::check_and_load(&files) {
+        (problems, _) if !problems.is_empty() => Err(PackError::Problems(problems)),
+        (_, Some(set)) => Ok(set),
+        (_, None) => RuleSet::load(&files).map_err(|e| PackError::Problems(e.problems)),
     }
-    let set = RuleSet::load(&files).map_err(|e| PackError::Problems(e.problems))?;
-    if !set.problems().is_empty() {
-        return Err(PackError::Problems(set.problems().to_vec()));
-    }
-    Ok(set)
 }
 
 /// Digest and size of a pack, as reports and `/healthz` show them.

@@ -132,7 +132,7 @@ pub fn in_unit(unit: &str, value: f64) -> String {
         "ops_per_s" => format!("{} operations per second", ops(value)),
         "gbps" => format!("{} Gbit/s", plain(value)),
         "days" => format!("{} days", plain(value)),
-        "hhi" | "count" => grouped_plain(value),
+        "hhi" | "count" => number(value),
         _ => plain(value),
     }
 }
@@ -149,14 +149,6 @@ pub fn margin_in_unit(unit: &str, value: f64) -> String {
             }
         }
         _ => in_unit(unit, value),
-    }
-}
-
-fn grouped_plain(value: f64) -> String {
-    if value.fract() == 0.0 {
-        grouped(value)
-    } else {
-        plain(value)
     }
 }
 

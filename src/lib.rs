@@ -24,6 +24,7 @@ pub mod fact_labels;
 pub mod finding;
 pub mod format;
 mod host;
+pub mod matrix;
 pub mod pack;
 pub mod params;
 pub mod report;
@@ -33,6 +34,7 @@ pub mod ruletest;
 mod sandbox;
 pub mod scan;
 pub mod screen;
+pub mod timeline;
 pub mod whatif;
 
 pub use date::Date;

@@ -112,6 +112,12 @@ pub struct Report {
     /// unblock the most findings first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub information_requests: Vec<InformationRequest>,
+    /// The filing matrix: one row per regime of the pack, in the pack's regime order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matrix: Vec<crate::matrix::MatrixRow>,
+    /// Clearance dates of the triggered suspensory regimes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<crate::timeline::Timeline>,
 }
 
 fn information_requests(findings: &[Finding]) -> Vec<InformationRequest> {
@@ -183,6 +189,8 @@ impl Report {
             },
             information_requests: information_requests(&findings),
             findings,
+            matrix: Vec::new(),
+            timeline: None,
         }
     }
 

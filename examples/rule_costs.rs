@@ -1,0 +1,44 @@
+//! Time per rule over the fixture set, costliest first, for rule authors and profilers:
+//! `cargo run --release --example rule_costs -- 20`.
+
+use std::path::PathBuf;
+
+use dealscreen::{ParsedDeal, RuleSet, ScreenOptions};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let rounds: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(20);
+    let rules = RuleSet::load(&dealscreen::pack::embedded_files())?;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/deals");
+    let mut deals = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            deals.push(ParsedDeal::from_slice(&std::fs::read(path)?)?);
+        }
+    }
+    let mut costs = Vec::new();
+    for meta in rules.rules() {
+        let options = ScreenOptions {
+            only_rule: Some(meta.id.clone()),
+            ..ScreenOptions::default()
+        };
+        let start = std::time::Instant::now();
+        for _ in 0..rounds {
+            for d in &deals {
+                std::hint::black_box(rules.screen(d, &options)?);
+            }
+        }
+        let per = start.elapsed().as_secs_f64() * 1e6 / (rounds * deals.len()) as f64;
+        costs.push((per, meta.id.clone()));
+    }
+    costs.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let total: f64 = costs.iter().map(|c| c.0).sum();
+    for (per, id) in &costs {
+        println!("{per:8.1} µs  {id}");
+    }
+    println!("{total:8.1} µs  all rules, one at a time");
+    Ok(())
+}

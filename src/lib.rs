@@ -17,6 +17,7 @@
 
 pub mod catalog;
 pub mod check;
+pub mod compare;
 pub mod date;
 pub mod deal;
 pub mod diagnostic;

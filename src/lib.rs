@@ -25,6 +25,7 @@ pub mod fact_labels;
 pub mod finding;
 pub mod format;
 mod host;
+pub mod html;
 pub mod matrix;
 pub mod pack;
 pub mod params;

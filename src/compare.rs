@@ -450,9 +450,9 @@ pub fn compare(variants: &[Variant<'_>]) -> Result<VariantComparison, CompareErr
             ids.iter()
                 .zip(variants)
                 .map(|(id, v)| if v.label == *id {
-                    format!("`{id}`")
+                    (*id).to_string()
                 } else {
-                    format!("{} = `{id}`", v.label)
+                    format!("{} = {id}", v.label)
                 })
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -1191,15 +1191,7 @@ impl VariantComparison {
             }
         }
 
-        out.push_str(&format!(
-            "\n{}\n",
-            section_head(
-                "REGIMES",
-                self.regimes.differ.len(),
-                self.regimes.same,
-                "regime"
-            )
-        ));
+        out.push_str(&format!("\n{}\n", self.regimes_head("REGIMES")));
         if !self.regimes.differ.is_empty() {
             let mut rows = Vec::new();
             for r in &self.regimes.differ {
@@ -1328,10 +1320,7 @@ impl VariantComparison {
             }
         }
 
-        out.push_str(&format!(
-            "\n{}\n",
-            section_head("FEES", self.fees.differ.len(), self.fees.same, "fee")
-        ));
+        out.push_str(&format!("\n{}\n", self.fees_head("FEES")));
         if !self.fees.differ.is_empty() {
             let rows: Vec<Vec<String>> = self
                 .fees
@@ -1354,7 +1343,7 @@ impl VariantComparison {
 
         out.push_str("\nTIMELINE: ");
         if self.timeline.variants.iter().all(Option::is_none) {
-            out.push_str("no variant has a suspensory filing to wait for\n");
+            out.push_str("no variant's report has a clearance timeline (none computed, or no suspensory filing triggered)\n");
         } else {
             out.push_str(if self.timeline.differ {
                 "the variants' clearance timelines differ\n"
@@ -1467,6 +1456,25 @@ fn md_table(headers: &[String], rows: &[Vec<String>]) -> String {
 }
 
 impl VariantComparison {
+    fn regimes_head(&self, title: &str) -> String {
+        if self.regimes.differ.is_empty() && self.regimes.same == 0 {
+            return format!("{title}: the reports carry no filing matrix");
+        }
+        section_head(
+            title,
+            self.regimes.differ.len(),
+            self.regimes.same,
+            "regime",
+        )
+    }
+
+    fn fees_head(&self, title: &str) -> String {
+        if self.fees.differ.is_empty() && self.fees.same == 0 {
+            return format!("{title}: no variant's filing matrix carries a fee");
+        }
+        section_head(title, self.fees.differ.len(), self.fees.same, "fee")
+    }
+
     fn header(&self, first: &str) -> Vec<String> {
         std::iter::once(first.to_string())
             .chain(self.variants.iter().map(|v| v.label.clone()))
@@ -1505,12 +1513,7 @@ impl VariantComparison {
 
         out.push_str(&format!(
             "\n## Regimes\n\n{}.\n\n",
-            section_head(
-                "Regimes",
-                self.regimes.differ.len(),
-                self.regimes.same,
-                "regime"
-            )
+            self.regimes_head("Regimes")
         ));
         if !self.regimes.differ.is_empty() {
             let rows: Vec<Vec<String>> = self
@@ -1619,10 +1622,7 @@ impl VariantComparison {
             }
         }
 
-        out.push_str(&format!(
-            "\n## Fees\n\n{}.\n",
-            section_head("Fees", self.fees.differ.len(), self.fees.same, "fee")
-        ));
+        out.push_str(&format!("\n## Fees\n\n{}.\n", self.fees_head("Fees")));
         if !self.fees.differ.is_empty() {
             let rows: Vec<Vec<String>> = self
                 .fees
@@ -1645,7 +1645,7 @@ impl VariantComparison {
 
         out.push_str("\n## Timeline\n\n");
         if self.timeline.variants.iter().all(Option::is_none) {
-            out.push_str("No variant has a suspensory filing to wait for.\n");
+            out.push_str("No variant's report has a clearance timeline (none computed, or no suspensory filing triggered).\n");
         } else {
             out.push_str(if self.timeline.differ {
                 "The variants' clearance timelines differ.\n\n"
@@ -1724,8 +1724,288 @@ impl VariantComparison {
         out
     }
 
-    /// The comparison as one self-contained HTML page.
+    /// The comparison as one self-contained HTML page (the shared shell of [`crate::html`]).
     pub fn to_html(&self) -> String {
-        String::new()
+        use crate::html::{Tone, badge, escape, table};
+        let code = |s: &str| format!("<code>{}</code>", escape(s));
+        let grid = |first: &str, rows: &[Vec<String>]| {
+            let h = self.header(first);
+            let h: Vec<&str> = h.iter().map(String::as_str).collect();
+            table(&h, rows)
+        };
+        let status_badge = |c: &FindingCell| {
+            let tone = match c.status {
+                Status::Triggered => Tone::Alert,
+                Status::Clear => Tone::Ok,
+                Status::InsufficientData => Tone::Unknown,
+                Status::NotInForce => Tone::Neutral,
+                Status::Error => Tone::Error,
+            };
+            badge(tone, &status_words(c))
+        };
+        let verdict_badge = |v: Verdict| {
+            let tone = match v {
+                Verdict::FilingRequired => Tone::Alert,
+                Verdict::NotRequired => Tone::Ok,
+                Verdict::CannotDetermine => Tone::Unknown,
+                Verdict::NotInForce => Tone::Neutral,
+                Verdict::Error => Tone::Error,
+            };
+            badge(tone, v.as_str())
+        };
+        let none = || "<span class=\"muted\">—</span>".to_string();
+
+        let mut body = format!(
+            "<h1>Variant comparison: {} structures</h1>\n<p class=\"muted small\">Screened with {} rules; rule pack SHA-256 {}.</p>\n",
+            self.variants.len(),
+            self.ruleset.rules,
+            code(&self.ruleset.digest)
+        );
+        let rows: Vec<Vec<String>> = self
+            .variants
+            .iter()
+            .map(|v| {
+                vec![
+                    format!("<strong>{}</strong>", escape(&v.label)),
+                    escape(v.deal_name.as_deref().unwrap_or(&v.deal_id)),
+                    code(&v.deal_id),
+                    escape(&v.as_of.to_string()),
+                    escape(&counts_words(&v.counts, v.highest_severity)),
+                ]
+            })
+            .collect();
+        body.push_str(&table(
+            &["variant", "deal", "id", "as of", "findings"],
+            &rows,
+        ));
+        for note in &self.notes {
+            body.push_str(&format!("<p class=\"caution\">{}</p>\n", escape(note)));
+        }
+
+        body.push_str(&format!(
+            "<h2>Regimes</h2>\n<p>{}.</p>\n",
+            escape(&self.regimes_head("Regimes"))
+        ));
+        if !self.regimes.differ.is_empty() {
+            let rows: Vec<Vec<String>> = self
+                .regimes
+                .differ
+                .iter()
+                .map(|r| {
+                    std::iter::once(format!("{} {}", escape(&r.name), code(&r.regime)))
+                        .chain(r.cells.iter().map(|c| match c {
+                            None => none(),
+                            Some(c) => {
+                                let mut s = verdict_badge(c.verdict);
+                                if r.differs.contains(&Aspect::DecidedBy) {
+                                    s.push_str(&format!("<br>by {}", code(&c.decided_by)));
+                                }
+                                if r.differs.contains(&Aspect::Fee) {
+                                    s.push_str(&format!(
+                                        "<br>fee {}",
+                                        escape(&fee_words(c.fee.as_ref(), Some(c.verdict)))
+                                    ));
+                                }
+                                if r.differs.contains(&Aspect::ReviewClock) {
+                                    s.push_str(&format!(
+                                        "<br><span class=\"small\">clock: {}</span>",
+                                        escape(&c.review_clock)
+                                    ));
+                                }
+                                s
+                            }
+                        }))
+                        .collect()
+                })
+                .collect();
+            body.push_str(&grid("regime", &rows));
+            let by: Vec<String> = self
+                .regimes
+                .differ
+                .iter()
+                .map(|r| {
+                    let rules: Vec<String> = r.decided_by.iter().map(|d| code(d)).collect();
+                    format!("{}: {}", escape(&r.name), rules.join(", "))
+                })
+                .collect();
+            body.push_str(&format!(
+                "<p class=\"small\">Why each differs is under the deciding rule in <em>Findings</em>: {}.</p>\n",
+                by.join("; ")
+            ));
+        }
+
+        body.push_str(&format!(
+            "<h2>Findings</h2>\n<p>{}.</p>\n",
+            escape(&section_head(
+                "Findings",
+                self.findings.differ.len(),
+                self.findings.same,
+                "finding"
+            ))
+        ));
+        if !self.findings.differ.is_empty() {
+            let rows: Vec<Vec<String>> = self
+                .findings
+                .differ
+                .iter()
+                .map(|f| {
+                    std::iter::once(code(&f.rule))
+                        .chain(
+                            f.cells
+                                .iter()
+                                .map(|c| c.as_ref().map_or_else(none, status_badge)),
+                        )
+                        .collect()
+                })
+                .collect();
+            body.push_str(&grid("rule", &rows));
+            for f in &self.findings.differ {
+                body.push_str(&format!(
+                    "<section class=\"finding\">\n<h3>{} — {}</h3>\n",
+                    code(&f.rule),
+                    escape(&f.title)
+                ));
+                if f.facts.is_empty() && f.tests.is_empty() {
+                    body.push_str(
+                        "<p>No fact this rule read differs and no threshold test differs.</p>\n",
+                    );
+                }
+                if !f.facts.is_empty() {
+                    body.push_str("<h4>Facts that differ</h4>\n");
+                    let rows: Vec<Vec<String>> = f
+                        .facts
+                        .iter()
+                        .map(|x| {
+                            std::iter::once(format!("{} {}", escape(&x.label), code(&x.pointer)))
+                                .chain(x.texts.iter().map(|t| escape(t)))
+                                .collect()
+                        })
+                        .collect();
+                    body.push_str(&grid("fact", &rows));
+                }
+                if !f.tests.is_empty() {
+                    body.push_str("<h4>Threshold tests that differ</h4>\n");
+                    let rows: Vec<Vec<String>> = f
+                        .tests
+                        .iter()
+                        .map(|t| {
+                            std::iter::once(escape(&test_head(t)))
+                                .chain(t.cells.iter().map(|c| escape(&test_cell(t, c.as_ref()))))
+                                .collect()
+                        })
+                        .collect();
+                    body.push_str(&grid("test", &rows));
+                    for t in &f.tests {
+                        if let Some(note) = &t.threshold_note {
+                            body.push_str(&format!("<p class=\"caution\">{}</p>\n", escape(note)));
+                        }
+                    }
+                }
+                body.push_str("</section>\n");
+            }
+        }
+
+        body.push_str(&format!(
+            "<h2>Fees</h2>\n<p>{}.</p>\n",
+            escape(&self.fees_head("Fees"))
+        ));
+        if !self.fees.differ.is_empty() {
+            let rows: Vec<Vec<String>> = self
+                .fees
+                .differ
+                .iter()
+                .map(|f| {
+                    std::iter::once(escape(&f.name))
+                        .chain(
+                            f.cells
+                                .iter()
+                                .zip(&f.verdicts)
+                                .map(|(c, v)| escape(&fee_words(c.as_ref(), *v))),
+                        )
+                        .collect()
+                })
+                .collect();
+            body.push_str(&grid("regime", &rows));
+        }
+
+        body.push_str("<h2>Timeline</h2>\n");
+        if self.timeline.variants.iter().all(Option::is_none) {
+            body.push_str("<p>No variant's report has a clearance timeline (none computed, or no suspensory filing triggered).</p>\n");
+        } else {
+            body.push_str(if self.timeline.differ {
+                "<p>The variants' clearance timelines differ.</p>\n"
+            } else {
+                "<p>The same in every variant.</p>\n"
+            });
+            let cells: Vec<Vec<String>> = self
+                .timeline
+                .variants
+                .iter()
+                .map(|c| timeline_cell(c.as_ref()))
+                .collect();
+            let names = [
+                "filing date",
+                "drives closing",
+                "earliest closing",
+                "worst case",
+            ];
+            let rows: Vec<Vec<String>> = names
+                .iter()
+                .enumerate()
+                .map(|(k, name)| {
+                    std::iter::once(escape(name))
+                        .chain(cells.iter().map(|c| escape(&c[k])))
+                        .collect()
+                })
+                .collect();
+            body.push_str(&grid("", &rows));
+            if !self.timeline.regimes.differ.is_empty() {
+                body.push_str(&format!(
+                    "<h3>Clearance by regime</h3>\n<p>{} the same in every variant.</p>\n",
+                    self.timeline.regimes.same
+                ));
+                let rows: Vec<Vec<String>> = self
+                    .timeline
+                    .regimes
+                    .differ
+                    .iter()
+                    .map(|r| {
+                        std::iter::once(escape(&r.name))
+                            .chain(r.cells.iter().map(|c| escape(&clearance_words(c.as_ref()))))
+                            .collect()
+                    })
+                    .collect();
+                body.push_str(&grid("regime", &rows));
+            }
+        }
+
+        body.push_str(&format!(
+            "<h2>Information requests</h2>\n<p>{}.</p>\n",
+            escape(&section_head(
+                "Information requests",
+                self.information_requests.differ.len(),
+                self.information_requests.same,
+                "request"
+            ))
+        ));
+        if !self.information_requests.differ.is_empty() {
+            let rows: Vec<Vec<String>> = self
+                .information_requests
+                .differ
+                .iter()
+                .map(|q| {
+                    std::iter::once(format!("{} {}", escape(&q.question), code(&q.pointer)))
+                        .chain(
+                            q.raised
+                                .iter()
+                                .map(|r| if *r { "asked".to_string() } else { none() }),
+                        )
+                        .collect()
+                })
+                .collect();
+            body.push_str(&grid("question", &rows));
+        }
+        body.push_str("<footer class=\"muted small\">Facts for screening, not legal advice: each finding cites its source in the variants' reports.</footer>\n");
+        crate::html::page("dealscreen variant comparison", &body)
     }
 }

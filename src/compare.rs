@@ -167,6 +167,9 @@ pub struct FeeCell {
     pub currency: String,
     /// The fee in words, with its basis.
     pub text: String,
+    /// True when the amount is only a lower bound.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub at_least: bool,
 }
 
 /// A regime's row in one variant.
@@ -273,18 +276,18 @@ pub struct FindingDiff {
     pub tests: Vec<TestDiff>,
 }
 
-/// A regime with a fee in some variant, whose fee differs.
+/// A fee that differs between the variants: the fee a rule computed in some variant.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FeeDiff {
-    /// Regime id.
+    /// The rule whose finding computes the fee.
+    pub rule: String,
+    /// The regime the rule belongs to.
     pub regime: String,
-    /// Regime name.
-    pub name: String,
-    /// One cell per variant (`null`: no fee, because no filing is required or the verdict is
-    /// not known; the verdict says which).
+    /// One cell per variant (`null`: no fee, because no filing is required or the answer is
+    /// not known; the status says which).
     pub cells: Vec<Option<FeeCell>>,
-    /// The regime's verdict in each variant (`null`: no row).
-    pub verdicts: Vec<Option<Verdict>>,
+    /// The finding's status in each variant (`null`: no finding).
+    pub statuses: Vec<Option<Status>>,
 }
 
 /// A regime's clearance dates in one variant.
@@ -518,12 +521,13 @@ fn row<'a>(report: &'a Report, regime: &str) -> Option<&'a MatrixRow> {
     report.matrix.iter().find(|r| r.regime == regime)
 }
 
-fn fee_cell(row: &MatrixRow) -> Option<FeeCell> {
-    row.fee.as_ref().map(|f| FeeCell {
-        amount: f.amount,
-        currency: f.currency.clone(),
-        text: f.text.clone(),
-    })
+fn fee_cell(fee: &crate::matrix::Fee) -> FeeCell {
+    FeeCell {
+        amount: fee.amount,
+        currency: fee.currency.clone(),
+        text: fee.text.clone(),
+        at_least: fee.at_least,
+    }
 }
 
 /// True when one projection of the cells differs between variants (a missing cell counts as
@@ -548,7 +552,7 @@ fn regimes(variants: &[Variant<'_>]) -> Section<RegimeDiff> {
                 r.map(|r| RegimeCell {
                     verdict: r.verdict,
                     decided_by: r.decided_by.clone(),
-                    fee: fee_cell(r),
+                    fee: r.fee.as_ref().map(fee_cell),
                     review_clock: r.review_clock.clone(),
                 })
             })
@@ -774,29 +778,38 @@ fn test_diffs(variants: &[Variant<'_>], found: &[Option<&Finding>]) -> Vec<TestD
 }
 
 fn fees(variants: &[Variant<'_>]) -> Section<FeeDiff> {
-    let keys = ordered_keys(variants.iter().map(|v| {
-        v.report
-            .matrix
-            .iter()
-            .filter(|r| r.fee.is_some())
-            .map(|r| r.regime.as_str())
-    }));
+    // From the findings, which carry the fee whether or not a filing matrix is built; rule
+    // order, as in the findings section.
+    let rules: BTreeSet<&str> = variants
+        .iter()
+        .flat_map(|v| {
+            v.report
+                .findings
+                .iter()
+                .filter(|f| f.fee.is_some())
+                .map(|f| f.rule.as_str())
+        })
+        .collect();
     let mut out = Section::default();
-    for key in keys {
-        let rows: Vec<Option<&MatrixRow>> = variants.iter().map(|v| row(v.report, &key)).collect();
-        let cells: Vec<Option<FeeCell>> = rows.iter().map(|r| r.and_then(fee_cell)).collect();
+    for rule in rules {
+        let found: Vec<Option<&Finding>> =
+            variants.iter().map(|v| finding(v.report, rule)).collect();
+        let cells: Vec<Option<FeeCell>> = found
+            .iter()
+            .map(|f| f.and_then(|f| f.fee.as_ref()).map(fee_cell))
+            .collect();
         if all_same(&cells) {
             out.same += 1;
             continue;
         }
-        let Some(any) = rows.iter().flatten().next() else {
+        let Some(any) = found.iter().flatten().next() else {
             continue;
         };
         out.differ.push(FeeDiff {
-            regime: key.clone(),
-            name: any.name.clone(),
+            rule: rule.to_string(),
+            regime: any.regime.clone(),
             cells,
-            verdicts: rows.iter().map(|r| r.map(|r| r.verdict)).collect(),
+            statuses: found.iter().map(|f| f.map(|f| f.status)).collect(),
         });
     }
     out
@@ -939,8 +952,20 @@ fn money(amount: f64, currency: &str) -> String {
     }
 }
 
+/// The verdict a finding's status stands for, for wording a fee cell.
+fn as_verdict(status: Status) -> Verdict {
+    match status {
+        Status::Triggered => Verdict::FilingRequired,
+        Status::Clear => Verdict::NotRequired,
+        Status::InsufficientData => Verdict::CannotDetermine,
+        Status::NotInForce => Verdict::NotInForce,
+        Status::Error => Verdict::Error,
+    }
+}
+
 fn fee_words(fee: Option<&FeeCell>, verdict: Option<Verdict>) -> String {
     match (fee, verdict) {
+        (Some(f), _) if f.at_least => format!("at least {}", money(f.amount, &f.currency)),
         (Some(f), _) => money(f.amount, &f.currency),
         (None, Some(Verdict::FilingRequired)) => "no fee computed".to_string(),
         (None, Some(Verdict::CannotDetermine | Verdict::Error)) => "unknown".to_string(),
@@ -1327,18 +1352,23 @@ impl VariantComparison {
                 .differ
                 .iter()
                 .map(|f| {
-                    std::iter::once(f.name.clone())
+                    std::iter::once(format!("{} ({})", f.regime, f.rule))
                         .chain(
                             f.cells
                                 .iter()
-                                .zip(&f.verdicts)
-                                .map(|(c, v)| fee_words(c.as_ref(), *v)),
+                                .zip(&f.statuses)
+                                .map(|(c, s)| fee_words(c.as_ref(), s.map(as_verdict))),
                         )
                         .collect()
                 })
                 .collect();
             out.push('\n');
             out.push_str(&text_table("  ", &header("regime"), &rows, &caps));
+            for line in self.fee_bases(&heads) {
+                let mut item = String::new();
+                crate_wrap(&line, "    ", &mut item);
+                out.push_str(&item.replacen("    ", "  - ", 1));
+            }
         }
 
         out.push_str("\nTIMELINE: ");
@@ -1468,9 +1498,23 @@ impl VariantComparison {
         )
     }
 
+    /// The basis of every differing fee, one line per variant that has one, headed by the
+    /// variant's column name.
+    fn fee_bases(&self, heads: &[String]) -> Vec<String> {
+        let mut out = Vec::new();
+        for f in &self.fees.differ {
+            for (cell, head) in f.cells.iter().zip(heads) {
+                if let Some(c) = cell {
+                    out.push(format!("{head}, {}: {}", f.rule, c.text));
+                }
+            }
+        }
+        out
+    }
+
     fn fees_head(&self, title: &str) -> String {
         if self.fees.differ.is_empty() && self.fees.same == 0 {
-            return format!("{title}: no variant's filing matrix carries a fee");
+            return format!("{title}: no rule computed a fee in any variant");
         }
         section_head(title, self.fees.differ.len(), self.fees.same, "fee")
     }
@@ -1629,18 +1673,23 @@ impl VariantComparison {
                 .differ
                 .iter()
                 .map(|f| {
-                    std::iter::once(f.name.clone())
+                    std::iter::once(format!("{} ({})", f.regime, f.rule))
                         .chain(
                             f.cells
                                 .iter()
-                                .zip(&f.verdicts)
-                                .map(|(c, v)| fee_words(c.as_ref(), *v)),
+                                .zip(&f.statuses)
+                                .map(|(c, s)| fee_words(c.as_ref(), s.map(as_verdict))),
                         )
                         .collect()
                 })
                 .collect();
             out.push('\n');
             out.push_str(&md_table(&self.header("regime"), &rows));
+            let labels = self.header("").split_off(1);
+            out.push('\n');
+            for line in self.fee_bases(&labels) {
+                out.push_str(&format!("- {}\n", md(&line)));
+            }
         }
 
         out.push_str("\n## Timeline\n\n");
@@ -1910,22 +1959,27 @@ impl VariantComparison {
             escape(&self.fees_head("Fees"))
         ));
         if !self.fees.differ.is_empty() {
-            let rows: Vec<Vec<String>> = self
-                .fees
-                .differ
-                .iter()
-                .map(|f| {
-                    std::iter::once(escape(&f.name))
-                        .chain(
-                            f.cells
-                                .iter()
-                                .zip(&f.verdicts)
-                                .map(|(c, v)| escape(&fee_words(c.as_ref(), *v))),
-                        )
-                        .collect()
-                })
-                .collect();
+            let rows: Vec<Vec<String>> =
+                self.fees
+                    .differ
+                    .iter()
+                    .map(|f| {
+                        std::iter::once(format!("{} {}", escape(&f.regime), code(&f.rule)))
+                            .chain(
+                                f.cells.iter().zip(&f.statuses).map(|(c, s)| {
+                                    escape(&fee_words(c.as_ref(), s.map(as_verdict)))
+                                }),
+                            )
+                            .collect()
+                    })
+                    .collect();
             body.push_str(&grid("regime", &rows));
+            let labels = self.header("").split_off(1);
+            body.push_str("<ul class=\"small\">\n");
+            for line in self.fee_bases(&labels) {
+                body.push_str(&format!("<li>{}</li>\n", escape(&line)));
+            }
+            body.push_str("</ul>\n");
         }
 
         body.push_str("<h2>Timeline</h2>\n");

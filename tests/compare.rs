@@ -108,6 +108,18 @@ fn the_three_structures_differ_where_the_rules_say() {
             (Clear, None)
         ]
     );
+    // Only the voting stock files, so only it pays: $2.5B filed on 2024-06-17 falls in the
+    // 2024 tier of $2.146B to <$5.365B, $830,000 (regulatory-facts.md §1c).
+    assert_eq!(c.fees.differ.len(), 1);
+    let fee = &c.fees.differ[0];
+    assert_eq!(fee.rule, "us.hsr.filing");
+    let amounts: Vec<Option<f64>> = fee
+        .cells
+        .iter()
+        .map(|c| c.as_ref().map(|c| c.amount))
+        .collect();
+    assert_eq!(amounts, [None, Some(830_000.0), None]);
+    assert_eq!(fee.statuses, [Some(Clear), Some(Triggered), Some(Clear)]);
     // Same facts for every rule that could not decide: the same questions everywhere.
     assert!(c.information_requests.differ.is_empty());
     assert!(c.information_requests.same > 0);

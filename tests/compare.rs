@@ -472,3 +472,120 @@ fn cli_exits_3_when_a_rule_failed() {
     assert_eq!(v["findings"]["differ"][0]["rule"], "xx.test.stake");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A synthetic filing matrix and timeline (the values are placeholders, not regulatory
+/// figures): the regime and timeline sections list what differs and count the rest.
+#[test]
+fn regimes_and_timelines_list_what_differs() {
+    let paths: Vec<String> = VARIANTS[..2]
+        .iter()
+        .map(|v| format!("fixtures/variants/{v}.json"))
+        .collect();
+    let mut list = screened(&paths);
+    let row = |regime: &str, verdict: &str, clock: &str| {
+        serde_json::from_value::<dealscreen::matrix::MatrixRow>(json!({
+            "regime": regime, "name": format!("regime {regime}"), "jurisdiction": "XX",
+            "verdict": verdict, "decided_by": format!("{regime}.rule"),
+            "obligation": "mandatory", "suspensory": true, "when_to_file": "w",
+            "review_clock": clock, "who_files": "p", "penalty": "n", "sources": ["s"]
+        }))
+        .unwrap()
+    };
+    let timeline = |earliest: &str, worst: Option<&str>| {
+        serde_json::from_value::<dealscreen::timeline::Timeline>(json!({
+            "filing": "2024-06-17", "filing_assumed": false, "filing_basis": "b",
+            "outside": "2025-03-31",
+            "regimes": [{
+                "regime": "x.one", "name": "regime x.one",
+                "earliest": { "date": earliest, "basis": "b" },
+                "worst": worst.map(|w| json!({ "date": w, "basis": "b" })),
+                "passes_outside": false
+            }],
+            "drives_closing": "x.one"
+        }))
+        .unwrap()
+    };
+    list[0].2.matrix = vec![
+        row("x.one", "not_required", "clock 1"),
+        row("x.two", "cannot_determine", "clock 2"),
+        row("x.three", "filing_required", "clock 3"),
+    ];
+    list[1].2.matrix = vec![
+        row("x.one", "filing_required", "clock 1"),
+        row("x.two", "cannot_determine", "clock 2"),
+        row("x.three", "filing_required", "clock 3b"),
+    ];
+    list[0].2.timeline = None;
+    list[1].2.timeline = Some(timeline("2024-07-17", None));
+    let c = compare(&variants(&list)).unwrap();
+    assert_eq!(c.regimes.same, 1);
+    let ids: Vec<&str> = c.regimes.differ.iter().map(|r| r.regime.as_str()).collect();
+    assert_eq!(ids, ["x.one", "x.three"]);
+    use dealscreen::compare::Aspect;
+    assert_eq!(c.regimes.differ[0].differs, [Aspect::Verdict]);
+    assert_eq!(c.regimes.differ[1].differs, [Aspect::ReviewClock]);
+    assert!(c.timeline.differ);
+    assert!(c.timeline.variants[0].is_none());
+    let t = c.timeline.variants[1].as_ref().unwrap();
+    assert_eq!(t.drives_closing.as_deref(), Some("x.one"));
+    assert_eq!(t.earliest_closing.unwrap().to_string(), "2024-07-17");
+    // An unbounded worst case is not turned into a date.
+    assert!(t.worst_closing.is_none());
+    let text = c.to_text();
+    assert!(
+        text.contains("REGIMES: 2 regimes differ, 1 the same"),
+        "{text}"
+    );
+    assert!(text.contains("not bounded"), "{text}");
+
+    // Same timeline in both: not a difference.
+    list[0].2.timeline = list[1].2.timeline.clone();
+    let c = compare(&variants(&list)).unwrap();
+    assert!(!c.timeline.differ);
+    assert_eq!(c.timeline.regimes.same, 1);
+}
+
+#[test]
+fn a_question_only_one_variant_raises_is_listed() {
+    let paths: Vec<String> = VARIANTS[..2]
+        .iter()
+        .map(|v| format!("fixtures/variants/{v}.json"))
+        .collect();
+    let mut list = screened(&paths);
+    // Variant A without its observer right: Guideline 11 cannot tell, so A asks for it.
+    let mut doc = (*list[0].1.canonical).clone();
+    doc["governance"]
+        .as_object_mut()
+        .unwrap()
+        .remove("board_observer");
+    let deal = ParsedDeal::from_value(doc).unwrap();
+    let report = shipped().screen(&deal, &ScreenOptions::default()).unwrap();
+    list[0] = ("no-observer-term".to_string(), deal, report);
+    let c = compare(&variants(&list)).unwrap();
+    let asked: Vec<(&str, &[bool])> = c
+        .information_requests
+        .differ
+        .iter()
+        .map(|q| (q.pointer.as_str(), q.raised.as_slice()))
+        .collect();
+    assert_eq!(
+        asked,
+        [("/governance/board_observer", [true, false].as_slice())]
+    );
+    let g11 = c
+        .findings
+        .differ
+        .iter()
+        .find(|f| f.rule == "us.guidelines.partial_ownership")
+        .unwrap();
+    assert_eq!(
+        g11.cells[0].as_ref().unwrap().status,
+        Status::InsufficientData
+    );
+    let observer = g11
+        .facts
+        .iter()
+        .find(|x| x.pointer == "/governance/board_observer")
+        .unwrap();
+    assert_eq!(observer.texts, ["not given", "false"]);
+}

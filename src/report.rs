@@ -171,6 +171,14 @@ impl Report {
         for f in &findings {
             counts.bump(f.status);
         }
+        let matrix = crate::matrix::build(rules.regimes(), rules.calendars(), &findings);
+        let timeline = crate::timeline::build(
+            deal.deal.dates.as_ref(),
+            as_of,
+            rules.regimes(),
+            rules.calendars(),
+            &matrix,
+        );
         Report {
             schema: REPORT_SCHEMA.to_string(),
             deal: DealRef {
@@ -189,8 +197,8 @@ impl Report {
             },
             information_requests: information_requests(&findings),
             findings,
-            matrix: Vec::new(),
-            timeline: None,
+            matrix,
+            timeline,
         }
     }
 
@@ -215,9 +223,9 @@ impl Report {
     }
 }
 
-const WIDTH: usize = 92;
+pub(crate) const WIDTH: usize = 92;
 
-fn wrap(text: &str, indent: &str, out: &mut String) {
+pub(crate) fn wrap(text: &str, indent: &str, out: &mut String) {
     let mut line = String::new();
     for word in text.split_whitespace() {
         if !line.is_empty() && indent.len() + line.len() + 1 + word.chars().count() > WIDTH {
@@ -238,7 +246,7 @@ fn wrap(text: &str, indent: &str, out: &mut String) {
     }
 }
 
-fn bullet(text: &str, out: &mut String) {
+pub(crate) fn bullet(text: &str, out: &mut String) {
     let mut tmp = String::new();
     wrap(text, "      ", &mut tmp);
     let tmp = tmp.replacen("      ", "    - ", 1);
@@ -279,6 +287,11 @@ fn render_text(r: &Report) -> String {
         out.push_str(&format!(" (highest severity: {})", h.as_str()));
     }
     out.push('\n');
+    // The matrix and the timeline open the report: what must be filed, and when it clears.
+    crate::matrix::render_text(&r.matrix, &mut out);
+    if let Some(t) = &r.timeline {
+        crate::timeline::render_text(t, &mut out);
+    }
     // A reader wants what needs action first: failures, then triggered findings (by
     // severity), then what cannot be decided; the JSON keeps the contract's order.
     let rank = |s: Status| match s {
@@ -423,6 +436,10 @@ impl Report {
             "Deal `{}` as of **{}**; {} rules. Deal SHA-256 `{}`; rule pack SHA-256 `{}`.\n\n",
             self.deal.id, self.as_of, self.ruleset.rules, self.deal.digest, self.ruleset.digest
         ));
+        crate::matrix::render_markdown(&self.matrix, &mut out);
+        if let Some(t) = &self.timeline {
+            crate::timeline::render_markdown(t, &mut out);
+        }
         out.push_str("| rule | regime | status | severity |\n|---|---|---|---|\n");
         for f in &self.findings {
             out.push_str(&format!(

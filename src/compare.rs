@@ -300,6 +300,9 @@ pub struct ClearanceCell {
     pub worst: Option<Date>,
     /// True when the worst case (or the earliest) falls after the outside date.
     pub passes_outside: bool,
+    /// True when the worst-case branch has no legal bound: `worst` is then an estimate.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unbounded: bool,
 }
 
 /// A regime whose clearance dates differ between the variants.
@@ -320,17 +323,26 @@ pub struct TimelineCell {
     pub filing: Date,
     /// True when the filing date is assumed.
     pub filing_assumed: bool,
+    /// How many triggered suspensory regimes are on the timeline.
+    pub suspensory_regimes: usize,
     /// The regime that drives closing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drives_closing: Option<String>,
     /// The latest earliest-clearance date of all regimes: the earliest the deal can close.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub earliest_closing: Option<Date>,
-    /// The latest worst-case date, when every regime's worst case is bounded.
+    /// The latest worst-case date, when every regime on the timeline has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worst_closing: Option<Date>,
+    /// True when some regime's worst case has no legal bound, so `worst_closing` is an
+    /// estimate (e.g. an average duration), not a limit.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub worst_is_estimate: bool,
     /// True when some regime's clearance falls after the outside date.
     pub passes_outside: bool,
+    /// The timeline's caveats (e.g. undecided suspensory regimes whose clocks are not counted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Clearance timelines side by side.
@@ -822,6 +834,7 @@ fn timeline(variants: &[Variant<'_>]) -> TimelineDiff {
             v.report.timeline.as_ref().map(|t| TimelineCell {
                 filing: t.filing,
                 filing_assumed: t.filing_assumed,
+                suspensory_regimes: t.regimes.len(),
                 drives_closing: t.drives_closing.clone(),
                 earliest_closing: t.regimes.iter().map(|r| r.earliest.date).max(),
                 worst_closing: t
@@ -830,7 +843,9 @@ fn timeline(variants: &[Variant<'_>]) -> TimelineDiff {
                     .map(|r| r.worst.as_ref().map(|w| w.date))
                     .collect::<Option<Vec<Date>>>()
                     .and_then(|w| w.into_iter().max()),
+                worst_is_estimate: t.regimes.iter().any(|r| r.unbounded),
                 passes_outside: t.regimes.iter().any(|r| r.passes_outside),
+                notes: t.notes.clone(),
             })
         })
         .collect();
@@ -858,6 +873,7 @@ fn timeline(variants: &[Variant<'_>]) -> TimelineDiff {
                     earliest: e.earliest.date,
                     worst: e.worst.as_ref().map(|w| w.date),
                     passes_outside: e.passes_outside,
+                    unbounded: e.unbounded,
                 })
             })
             .collect();
@@ -1011,43 +1027,80 @@ fn test_cell(t: &TestDiff, c: Option<&TestCell>) -> String {
     }
 }
 
+/// A worst-case date with what qualifies it.
+fn worst_words(worst: Option<Date>, estimate: bool, late: bool) -> String {
+    let mut quals = Vec::new();
+    if estimate {
+        quals.push("an estimate, not a bound");
+    }
+    if late {
+        quals.push("after the outside date");
+    }
+    let quals = if quals.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", quals.join("; "))
+    };
+    match worst {
+        Some(d) => format!("{d}{quals}"),
+        None => format!("not bounded{quals}"),
+    }
+}
+
 fn timeline_cell(c: Option<&TimelineCell>) -> Vec<String> {
     match c {
-        None => vec!["no suspensory filing".to_string(); 4],
-        Some(c) => vec![
-            format!(
+        None => vec!["no timeline".to_string(); 4],
+        Some(c) => {
+            let filing = format!(
                 "{}{}",
                 c.filing,
                 if c.filing_assumed { " (assumed)" } else { "" }
-            ),
-            c.drives_closing.clone().unwrap_or_else(|| "—".to_string()),
-            c.earliest_closing
-                .map_or_else(|| "—".to_string(), |d| d.to_string()),
-            match (c.worst_closing, c.passes_outside) {
-                (Some(d), true) => format!("{d} (after the outside date)"),
-                (Some(d), false) => d.to_string(),
-                (None, true) => "not bounded (passes the outside date)".to_string(),
-                (None, false) => "not bounded".to_string(),
-            },
-        ],
+            );
+            if c.suspensory_regimes == 0 {
+                let none = "no suspensory filing triggered".to_string();
+                return vec![filing, none, "—".to_string(), "—".to_string()];
+            }
+            vec![
+                filing,
+                c.drives_closing.clone().unwrap_or_else(|| "—".to_string()),
+                c.earliest_closing
+                    .map_or_else(|| "—".to_string(), |d| d.to_string()),
+                worst_words(c.worst_closing, c.worst_is_estimate, c.passes_outside),
+            ]
+        }
     }
 }
 
 fn clearance_words(c: Option<&ClearanceCell>) -> String {
     match c {
         None => "not on the timeline".to_string(),
-        Some(c) => {
-            let worst = c
-                .worst
-                .map_or_else(|| "not bounded".to_string(), |d| d.to_string());
-            let late = if c.passes_outside {
-                " (after the outside date)"
-            } else {
-                ""
-            };
-            format!("earliest {}, worst {worst}{late}", c.earliest)
-        }
+        Some(c) => format!(
+            "earliest {}, worst {}",
+            c.earliest,
+            worst_words(c.worst, c.unbounded, c.passes_outside)
+        ),
     }
+}
+
+/// The timeline caveats, each once, with the variants that carry it.
+fn timeline_notes(cells: &[Option<TimelineCell>], heads: &[String]) -> Vec<String> {
+    let notes = ordered_keys(
+        cells
+            .iter()
+            .map(|c| c.iter().flat_map(|c| c.notes.iter().map(String::as_str))),
+    );
+    notes
+        .into_iter()
+        .map(|note| {
+            let who: Vec<&str> = cells
+                .iter()
+                .zip(heads)
+                .filter(|(c, _)| c.as_ref().is_some_and(|c| c.notes.contains(&note)))
+                .map(|(_, h)| h.as_str())
+                .collect();
+            format!("{}: {note}", who.join(", "))
+        })
+        .collect()
 }
 
 fn dash<T>(c: Option<&T>, f: impl Fn(&T) -> String) -> String {
@@ -1403,6 +1456,11 @@ impl VariantComparison {
                 .collect();
             out.push('\n');
             out.push_str(&text_table("  ", &header(""), &rows, &caps));
+            for line in timeline_notes(&self.timeline.variants, &heads) {
+                let mut item = String::new();
+                crate_wrap(&line, "    ", &mut item);
+                out.push_str(&item.replacen("    ", "  - ", 1));
+            }
             if !self.timeline.regimes.differ.is_empty() {
                 let rows: Vec<Vec<String>> = self
                     .timeline
@@ -1723,6 +1781,14 @@ impl VariantComparison {
                 })
                 .collect();
             out.push_str(&md_table(&self.header(""), &rows));
+            let labels = self.header("").split_off(1);
+            let notes = timeline_notes(&self.timeline.variants, &labels);
+            if !notes.is_empty() {
+                out.push('\n');
+            }
+            for line in notes {
+                out.push_str(&format!("- {}\n", md(&line)));
+            }
             if !self.timeline.regimes.differ.is_empty() {
                 out.push_str(&format!(
                     "\nClearance by regime ({} the same in every variant):\n\n",
@@ -2013,6 +2079,15 @@ impl VariantComparison {
                 })
                 .collect();
             body.push_str(&grid("", &rows));
+            let labels = self.header("").split_off(1);
+            let notes = timeline_notes(&self.timeline.variants, &labels);
+            if !notes.is_empty() {
+                body.push_str("<ul class=\"small\">\n");
+                for line in notes {
+                    body.push_str(&format!("<li>{}</li>\n", escape(&line)));
+                }
+                body.push_str("</ul>\n");
+            }
             if !self.timeline.regimes.differ.is_empty() {
                 body.push_str(&format!(
                     "<h3>Clearance by regime</h3>\n<p>{} the same in every variant.</p>\n",

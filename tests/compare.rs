@@ -120,6 +120,43 @@ fn the_three_structures_differ_where_the_rules_say() {
         .collect();
     assert_eq!(amounts, [None, Some(830_000.0), None]);
     assert_eq!(fee.statuses, [Some(Clear), Some(Triggered), Some(Clear)]);
+    // The filing matrix: only the HSR row differs, in verdict and fee, decided by us.hsr.filing.
+    use dealscreen::compare::Aspect;
+    use dealscreen::matrix::Verdict;
+    let list_rows = c.regimes.differ.len() + c.regimes.same;
+    assert!(list_rows > 1);
+    assert_eq!(c.regimes.differ.len(), 1, "{:?}", c.regimes.differ);
+    let hsr = &c.regimes.differ[0];
+    assert_eq!(hsr.regime, "us.hsr");
+    assert_eq!(hsr.differs, [Aspect::Verdict, Aspect::Fee]);
+    assert_eq!(hsr.decided_by, ["us.hsr.filing"]);
+    let verdicts: Vec<Verdict> = hsr
+        .cells
+        .iter()
+        .map(|c| c.as_ref().unwrap().verdict)
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            Verdict::NotRequired,
+            Verdict::FilingRequired,
+            Verdict::NotRequired
+        ]
+    );
+    // Only the voting stock waits on a suspensory clock: HSR's 30 days from the filing on
+    // 2024-06-17 end on 2024-07-17 (regulatory-facts.md §10); its worst case is an estimate.
+    assert!(c.timeline.differ);
+    let waits: Vec<usize> = c
+        .timeline
+        .variants
+        .iter()
+        .map(|t| t.as_ref().unwrap().suspensory_regimes)
+        .collect();
+    assert_eq!(waits, [0, 1, 0]);
+    let b = c.timeline.variants[1].as_ref().unwrap();
+    assert_eq!(b.drives_closing.as_deref(), Some("us.hsr"));
+    assert_eq!(b.earliest_closing.unwrap().to_string(), "2024-07-17");
+    assert!(b.worst_is_estimate);
     // Same facts for every rule that could not decide: the same questions everywhere.
     assert!(c.information_requests.differ.is_empty());
     assert!(c.information_requests.same > 0);

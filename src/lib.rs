@@ -18,6 +18,7 @@
 pub mod calendar;
 pub mod catalog;
 pub mod check;
+pub mod compare;
 pub mod date;
 pub mod deal;
 pub mod diagnostic;
@@ -25,6 +26,7 @@ pub mod fact_labels;
 pub mod finding;
 pub mod format;
 mod host;
+pub mod html;
 pub mod matrix;
 pub mod pack;
 pub mod params;

@@ -16,6 +16,7 @@ macro_rules! out_raw {
     };
 }
 
+mod compare_cmd;
 mod inputs;
 mod rules_cmd;
 mod schema_cmd;
@@ -124,6 +125,8 @@ enum Command {
     /// Headroom of every threshold test, and the single changes that would change an answer
     #[command(name = "what-if")]
     WhatIf(whatif_cmd::WhatIfArgs),
+    /// Screen two or more structures of one deal and show which answers differ, and why
+    Compare(compare_cmd::CompareArgs),
     /// Rule-pack commands
     Rules {
         #[command(subcommand)]
@@ -221,6 +224,7 @@ pub fn run() -> ExitCode {
     let exit = match cli.command {
         Command::Screen(args) => screen_cmd::run(args),
         Command::WhatIf(args) => whatif_cmd::run(args),
+        Command::Compare(args) => compare_cmd::run(args),
         Command::Rules { command } => rules_cmd::run(command),
         Command::Params { name, as_of, rules } => {
             rules_cmd::params(name.as_deref(), as_of, rules.as_ref())

@@ -50,9 +50,9 @@ pub struct ScreenArgs {
     code(dealscreen::bad_deal),
     help("fix the value at `{}` (see `dealscreen schema deal`); nothing was screened from this input", if err.pointer.is_empty() { "/" } else { err.pointer.as_str() })
 )]
-struct BadDeal {
-    label: String,
-    err: DealError,
+pub(super) struct BadDeal {
+    pub(super) label: String,
+    pub(super) err: DealError,
 }
 
 enum Outcome {

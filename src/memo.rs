@@ -617,7 +617,11 @@ impl Builder<'_> {
         if dates.and_then(|d| d.closing) == Some(as_of) {
             "the deal's closing date".to_string()
         } else if dates.and_then(|d| d.signing) == Some(as_of) {
-            "the deal's signing date; no closing date is given".to_string()
+            if dates.and_then(|d| d.closing).is_none() {
+                "the deal's signing date; no closing date is given".to_string()
+            } else {
+                "the deal's signing date".to_string()
+            }
         } else {
             "the date chosen for this screening".to_string()
         }

@@ -497,6 +497,11 @@ fn finding_card(f: &Finding, shown_notes: &[String], substantive: bool) -> Block
     let mut conclusion = vec![strong("Conclusion. ")];
     conclusion.extend(prose(&f.explanation));
     b.push(Block::Para(conclusion));
+    if let Some(fee) = &f.fee {
+        let mut line = vec![strong("Filing fee. ")];
+        line.extend(prose(&fee_words(&fee.text)));
+        b.push(Block::Para(line));
+    }
     if let Some(rec) = &f.recommendation {
         let mut line = vec![strong("Next step. ")];
         line.extend(prose(rec));
@@ -544,6 +549,11 @@ fn not_in_force_list(list: &[&Finding], as_of: crate::date::Date) -> Vec<Block> 
                 .collect(),
         ),
     ]
+}
+
+/// A fee's words without the label the rule's sentence starts with: the memo labels it.
+fn fee_words(text: &str) -> String {
+    capitalise(text.strip_prefix("Filing fee: ").unwrap_or(text))
 }
 
 fn obligation_words(o: Obligation) -> &'static str {
@@ -769,7 +779,7 @@ impl Builder<'_> {
                 .iter()
                 .map(|row| {
                     let fee = match &row.fee {
-                        Some(f) => prose(&f.text),
+                        Some(f) => prose(&fee_words(&f.text)),
                         None => vec![text("none computed")],
                     };
                     let mut clock = prose(&row.review_clock);
@@ -961,7 +971,7 @@ impl Builder<'_> {
                 }
                 pairs.push(("Who files".to_string(), prose(&r.who_files)));
                 if let Some(f) = &r.fee {
-                    let mut fee = prose(&f.text);
+                    let mut fee = prose(&fee_words(&f.text));
                     fee.push(text(" (computed by "));
                     fee.push(code(&f.rule));
                     fee.push(text(")"));

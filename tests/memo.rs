@@ -278,6 +278,7 @@ fn matrix_and_timeline_render_when_present_and_say_so_when_absent() {
             amount: 105000.0,
             currency: "USD".into(),
             text: "$105,000: the 2024 tier".into(),
+            at_least: false,
             rule: "us.hsr.filing".into(),
         }),
         penalty: "civil penalty per day".into(),

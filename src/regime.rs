@@ -203,6 +203,18 @@ fn closest_help(word: &str, names: &BTreeSet<String>, what: &str) -> String {
     }
 }
 
+/// The span of `"word"` inside `within`, or `within` itself: positions a problem on the
+/// value that causes it when the parsed structure kept no span of its own.
+fn quoted_in(text: &str, within: &std::ops::Range<usize>, word: &str) -> std::ops::Range<usize> {
+    let needle = format!("\"{word}\"");
+    // A table's span covers its header only; its array-of-tables children follow it.
+    text.get(within.start..)
+        .and_then(|t| t.find(&needle))
+        .map_or(within.clone(), |i| {
+            within.start + i..within.start + i + needle.len()
+        })
+}
+
 /// Parses and checks one `*.regime.toml` file against the pack. Every problem is reported,
 /// each positioned.
 pub fn parse(file: &str, text: &str, ctx: &Context<'_>) -> Result<Regime, Vec<Problem>> {
@@ -326,11 +338,15 @@ pub fn parse(file: &str, text: &str, ctx: &Context<'_>) -> Result<Regime, Vec<Pr
             }
             match &s.calendar {
                 Some(c) if !ctx.calendars.contains_key(c) => problems.push(
-                    at(format!("branch `{}` names calendar `{c}`, which does not exist", b.label), clock_span.clone())
-                        .with_help(format!(
-                            "calendars are `calendars/<id>.calendar.toml` files; this pack has: {}",
-                            calendar_ids.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
-                        )),
+                    at(format!("branch `{}` names calendar `{c}`, which does not exist", b.label), quoted_in(text, &clock_span, c))
+                        .with_help(if calendar_ids.is_empty() {
+                            "calendars are `calendars/<id>.calendar.toml` files; none loaded (a broken calendar file is reported on its own)".to_string()
+                        } else {
+                            format!(
+                                "calendars are `calendars/<id>.calendar.toml` files; this pack has: {}",
+                                calendar_ids.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                            )
+                        }),
                 ),
                 None if matches!(s.unit, ClockUnit::WorkingDays | ClockUnit::BusinessDays) || s.roll => problems.push(at(
                     format!("a step of branch `{}` counts working or business days, or rolls, without a `calendar`", b.label),

@@ -27,7 +27,7 @@ pub struct DealRef {
 /// The rule pack that decided.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RulesetRef {
-    /// SHA-256 over the pack's rules, libraries and parameter tables.
+    /// SHA-256 over the pack's rules, libraries, parameter tables, regimes and calendars.
     pub digest: String,
     /// Number of rules.
     pub rules: usize,

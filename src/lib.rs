@@ -28,6 +28,7 @@ pub mod format;
 mod host;
 pub mod html;
 pub mod matrix;
+pub mod memo;
 pub mod pack;
 pub mod params;
 pub mod regime;

@@ -1,4 +1,5 @@
-//! The report of one screening (`dealscreen/report@1`) and its plain-text rendering.
+//! The report of one screening (`dealscreen/report@1`) and its plain-text rendering (the
+//! Markdown and HTML memo is `memo.rs`).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -427,7 +428,8 @@ fn short(digest: &str) -> &str {
 }
 
 impl Report {
-    /// The report as Markdown, for review notes and tickets.
+    /// A compact Markdown report (matrix, timeline, findings), for tickets; the memo a
+    /// lawyer forwards is [`crate::memo::Memo`] (`screen --format markdown`).
     pub fn to_markdown(&self) -> String {
         let mut out = String::new();
         let title = self.deal.name.as_deref().unwrap_or(&self.deal.id);

@@ -656,6 +656,24 @@ pub(crate) fn register(engine: &mut Engine, params: Arc<ParamSet>) {
             Ok(acc + s * s)
         })
     });
+    // Three-valued (Kleene) logic for legal limbs a fact not given leaves open: `true`,
+    // `false` or `()` (unknown), any value but a boolean counting as unknown. Rules combine
+    // limbs this way dozens of times per deal, and a script function call costs rhai a
+    // fresh scope; these were the same few lines in five scripts.
+    engine.register_fn("all3", |a: Dynamic, b: Dynamic| {
+        match (a.as_bool().ok(), b.as_bool().ok()) {
+            (Some(false), _) | (_, Some(false)) => Dynamic::FALSE,
+            (Some(true), Some(true)) => Dynamic::TRUE,
+            _ => Dynamic::UNIT,
+        }
+    });
+    engine.register_fn("any3", |a: Dynamic, b: Dynamic| {
+        match (a.as_bool().ok(), b.as_bool().ok()) {
+            (Some(true), _) | (_, Some(true)) => Dynamic::TRUE,
+            (Some(false), Some(false)) => Dynamic::FALSE,
+            _ => Dynamic::UNIT,
+        }
+    });
     engine.register_fn("words", |s: ImmutableString| s.replace('_', " "));
     engine.register_fn("join_and", |items: Array| -> String {
         let items: Vec<String> = items.into_iter().map(|d| d.to_string()).collect();
@@ -671,6 +689,42 @@ pub(crate) fn register(engine: &mut Engine, params: Arc<ParamSet>) {
 mod tests {
     use super::resolve_pointer;
     use serde_json::json;
+
+    #[test]
+    fn three_valued_logic_treats_non_booleans_as_unknown() {
+        let engine = crate::sandbox::build_engine(
+            std::sync::Arc::new(crate::params::ParamSet::default()),
+            &crate::sandbox::Limits::default(),
+        );
+        let run = |script: &str| {
+            engine
+                .eval::<rhai::Dynamic>(script)
+                .map(|d| d.to_string())
+                .unwrap_or_else(|e| e.to_string())
+        };
+        let values = ["true", "false", "()", "\"x\"", "1.0"];
+        for a in values {
+            for b in values {
+                let known = |v: &str| match v {
+                    "true" => Some(true),
+                    "false" => Some(false),
+                    _ => None,
+                };
+                let all = match (known(a), known(b)) {
+                    (Some(false), _) | (_, Some(false)) => "false",
+                    (Some(true), Some(true)) => "true",
+                    _ => "",
+                };
+                let any = match (known(a), known(b)) {
+                    (Some(true), _) | (_, Some(true)) => "true",
+                    (Some(false), Some(false)) => "false",
+                    _ => "",
+                };
+                assert_eq!(run(&format!("all3({a}, {b})")), all, "all3({a}, {b})");
+                assert_eq!(run(&format!("any3({a}, {b})")), any, "any3({a}, {b})");
+            }
+        }
+    }
 
     #[test]
     fn pointer_resolution_matches_serde_json() {

@@ -1,16 +1,27 @@
 //! Time per rule over the fixture set, costliest first, for rule authors and profilers:
-//! `cargo run --release --example rule_costs -- 20`.
+//! `cargo run --release --example rule_costs -- 20 [--pack DIR] [--only RULE_ID]`.
+//!
+//! `--pack rules` reads the pack from a folder instead of the embedded copy, so a rule
+//! author can time an edited script without rebuilding; `--only` times one rule.
 
 use std::path::PathBuf;
 
 use dealscreen::{ParsedDeal, RuleSet, ScreenOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let rounds: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(20);
-    let rules = RuleSet::load(&dealscreen::pack::embedded_files())?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rounds: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(20);
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+    };
+    let files = match flag("--pack") {
+        Some(dir) => dealscreen::pack::read_dir(std::path::Path::new(dir))?,
+        None => dealscreen::pack::embedded_files(),
+    };
+    let only = flag("--only");
+    let rules = RuleSet::load(&files)?;
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/deals");
     let mut deals = Vec::new();
     for entry in std::fs::read_dir(dir)? {
@@ -21,6 +32,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let mut costs = Vec::new();
     for meta in rules.rules() {
+        if only.is_some_and(|id| *id != meta.id) {
+            continue;
+        }
         let options = ScreenOptions {
             only_rule: Some(meta.id.clone()),
             ..ScreenOptions::default()

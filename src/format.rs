@@ -12,7 +12,7 @@ pub fn grouped(value: f64) -> String {
     let rounded_cents = (abs * 100.0).round();
     let whole = (rounded_cents / 100.0).trunc();
     let cents = rounded_cents - whole * 100.0;
-    let digits = format!("{whole:.0}");
+    let digits = whole_digits(whole);
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 4);
     if negative && rounded_cents > 0.0 {
         out.push('-');
@@ -25,9 +25,31 @@ pub fn grouped(value: f64) -> String {
         out.push(ch);
     }
     if cents > 0.0 {
-        out.push_str(&format!(".{cents:02.0}"));
+        out.push('.');
+        out.push_str(&two_digits(cents));
     }
     out
+}
+
+/// `{:.0}` of a whole, non-negative float. Float formatting with a precision falls back to
+/// exact big-number arithmetic, a visible share of screening time in amount-heavy rules;
+/// below 2^64 the value is an integer and prints the same digits as one.
+fn whole_digits(whole: f64) -> String {
+    if whole < 18_446_744_073_709_551_616.0 {
+        (whole as u64).to_string()
+    } else {
+        format!("{whole:.0}")
+    }
+}
+
+/// `{:02.0}` of a whole number of cents (0 to 99, or more only through rounding at the
+/// edge of float precision), by the same route as [`whole_digits`].
+fn two_digits(cents: f64) -> String {
+    if cents < 18_446_744_073_709_551_616.0 {
+        format!("{:02}", cents as u64)
+    } else {
+        format!("{cents:02.0}")
+    }
 }
 
 /// A US-dollar amount: `$1,250,000,000`.
@@ -155,6 +177,23 @@ pub fn margin_in_unit(unit: &str, value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integer_digit_routes_match_float_formatting() {
+        let mut x = 0.123_456_789_f64;
+        let mut values = vec![0.0, 1.0, 99.0, 100.0, 2f64.powi(53), 2f64.powi(64), 1e300];
+        while x < 1e22 {
+            values.extend([x, x.trunc(), (x * 100.0).round()]);
+            x *= 1.37;
+        }
+        for v in values {
+            let v = v.trunc();
+            assert_eq!(whole_digits(v), format!("{v:.0}"), "{v}");
+            if v < 100.0 {
+                assert_eq!(two_digits(v), format!("{v:02.0}"), "{v}");
+            }
+        }
+    }
 
     #[test]
     fn money_has_separators_and_no_float_noise() {

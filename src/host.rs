@@ -166,27 +166,63 @@ fn lookup<'a>(deal: &'a Value, pointer: &str) -> RhaiResult<Option<&'a Value>> {
     if !(pointer.is_empty() || pointer.starts_with('/')) {
         return Err(format!("`{pointer}` is not a JSON pointer (it must start with `/`)").into());
     }
-    Ok(deal.pointer(pointer).filter(|v| !v.is_null()))
+    Ok(resolve_pointer(deal, pointer).filter(|v| !v.is_null()))
+}
+
+/// RFC 6901 resolution with the semantics of `serde_json::Value::pointer`, which allocates
+/// two strings per segment to unescape it; rules read facts in hot loops, and escapes
+/// (`~0`, `~1`) never occur in the deal format's keys, so only an escaped segment allocates.
+fn resolve_pointer<'a>(deal: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.is_empty() {
+        return Some(deal);
+    }
+    let mut target = deal;
+    for raw in pointer.split('/').skip(1) {
+        let token: std::borrow::Cow<'_, str> = if raw.contains('~') {
+            raw.replace("~1", "/").replace("~0", "~").into()
+        } else {
+            raw.into()
+        };
+        target = match target {
+            Value::Object(map) => map.get(token.as_ref())?,
+            Value::Array(list) => list.get(array_index(&token)?)?,
+            _ => return None,
+        };
+    }
+    Some(target)
+}
+
+/// An array index token as `serde_json` accepts it: digits, no sign, no leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
+        return None;
+    }
+    token.parse().ok()
 }
 
 fn read(st: &mut State, pointer: &str) -> RhaiResult<Option<Dynamic>> {
-    let found = lookup(&st.deal, pointer)?.cloned();
-    match found {
+    let State { deal, record, .. } = st;
+    match lookup(deal, pointer)? {
         Some(v) => {
-            let d = to_dynamic(&v);
-            trace(st, || format!("fact {pointer} = {v}"));
-            if !st.record.facts.iter().any(|f| f.pointer == pointer) {
-                st.record.facts.push(FactRead {
+            let d = to_dynamic(v);
+            if let Some(t) = record.trace.as_mut() {
+                t.push(format!("fact {pointer} = {v}"));
+            }
+            // Only a first read is recorded, so only it clones the value.
+            if !record.facts.iter().any(|f| f.pointer == pointer) {
+                record.facts.push(FactRead {
                     pointer: pointer.to_string(),
-                    value: v,
+                    value: v.clone(),
                 });
             }
             Ok(Some(d))
         }
         None => {
-            trace(st, || format!("fact {pointer} is absent"));
-            if !st.record.absent.iter().any(|p| p == pointer) {
-                st.record.absent.push(pointer.to_string());
+            if let Some(t) = record.trace.as_mut() {
+                t.push(format!("fact {pointer} is absent"));
+            }
+            if !record.absent.iter().any(|p| p == pointer) {
+                record.absent.push(pointer.to_string());
             }
             Ok(None)
         }
@@ -660,6 +696,24 @@ pub(crate) fn register(engine: &mut Engine, params: Arc<ParamSet>) {
             Ok(acc + s * s)
         })
     });
+    // Three-valued (Kleene) logic for legal limbs a fact not given leaves open: `true`,
+    // `false` or `()` (unknown), any value but a boolean counting as unknown. Rules combine
+    // limbs this way dozens of times per deal, and a script function call costs rhai a
+    // fresh scope; these were the same few lines in five scripts.
+    engine.register_fn("all3", |a: Dynamic, b: Dynamic| {
+        match (a.as_bool().ok(), b.as_bool().ok()) {
+            (Some(false), _) | (_, Some(false)) => Dynamic::FALSE,
+            (Some(true), Some(true)) => Dynamic::TRUE,
+            _ => Dynamic::UNIT,
+        }
+    });
+    engine.register_fn("any3", |a: Dynamic, b: Dynamic| {
+        match (a.as_bool().ok(), b.as_bool().ok()) {
+            (Some(true), _) | (_, Some(true)) => Dynamic::TRUE,
+            (Some(false), Some(false)) => Dynamic::FALSE,
+            _ => Dynamic::UNIT,
+        }
+    });
     engine.register_fn("words", |s: ImmutableString| s.replace('_', " "));
     engine.register_fn("join_and", |items: Array| -> String {
         let items: Vec<String> = items.into_iter().map(|d| d.to_string()).collect();
@@ -669,4 +723,79 @@ pub(crate) fn register(engine: &mut Engine, params: Arc<ParamSet>) {
             [init @ .., last] => format!("{} and {last}", init.join(", ")),
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resolve_pointer;
+    use serde_json::json;
+
+    #[test]
+    fn three_valued_logic_treats_non_booleans_as_unknown() {
+        let engine = crate::sandbox::build_engine(
+            std::sync::Arc::new(crate::params::ParamSet::default()),
+            &crate::sandbox::Limits::default(),
+        );
+        let run = |script: &str| {
+            engine
+                .eval::<rhai::Dynamic>(script)
+                .map(|d| d.to_string())
+                .unwrap_or_else(|e| e.to_string())
+        };
+        let values = ["true", "false", "()", "\"x\"", "1.0"];
+        for a in values {
+            for b in values {
+                let known = |v: &str| match v {
+                    "true" => Some(true),
+                    "false" => Some(false),
+                    _ => None,
+                };
+                let all = match (known(a), known(b)) {
+                    (Some(false), _) | (_, Some(false)) => "false",
+                    (Some(true), Some(true)) => "true",
+                    _ => "",
+                };
+                let any = match (known(a), known(b)) {
+                    (Some(true), _) | (_, Some(true)) => "true",
+                    (Some(false), Some(false)) => "false",
+                    _ => "",
+                };
+                assert_eq!(run(&format!("all3({a}, {b})")), all, "all3({a}, {b})");
+                assert_eq!(run(&format!("any3({a}, {b})")), any, "any3({a}, {b})");
+            }
+        }
+    }
+
+    #[test]
+    fn pointer_resolution_matches_serde_json() {
+        let v = json!({
+            "a": {"b": [10, {"c": null}], "x/y": 1, "m~n": 2, "": 3},
+            "list": [0, 1, 2],
+            "01": "key"
+        });
+        for p in [
+            "",
+            "/",
+            "/a",
+            "/a/b",
+            "/a/b/0",
+            "/a/b/1/c",
+            "/a/b/2",
+            "/a/x~1y",
+            "/a/m~0n",
+            "/a/",
+            "/list/00",
+            "/list/+1",
+            "/list/1",
+            "/list/-",
+            "/01",
+            "/a/b/01",
+            "/nope",
+            "/list/1/deeper",
+            "/a/x~1y/z",
+            "/a/~2",
+        ] {
+            assert_eq!(resolve_pointer(&v, p), v.pointer(p), "pointer {p:?}");
+        }
+    }
 }

@@ -618,7 +618,7 @@ fn problem_html(bad: &Bad, text: &str) -> String {
     let mut at = Vec::new();
     if let Some(p) = &bad.pointer {
         at.push(if p.is_empty() {
-            "the whole deal".to_string()
+            "the deal itself".to_string()
         } else {
             format!("<code class=\"pointer\">{}</code>", html::escape(p))
         });
@@ -645,20 +645,34 @@ fn problem_html(bad: &Bad, text: &str) -> String {
     out
 }
 
-/// The line at fault with its number, and a caret under the column.
+/// The line at fault with its number, and a caret under the column. A long line is cut
+/// to a window around the column, so the caret stays in view on a phone.
 fn excerpt(text: &str, line: usize, column: usize) -> Option<String> {
+    const BEFORE: usize = 24;
+    const AFTER: usize = 40;
     let content = text.split('\n').nth(line.checked_sub(1)?)?;
     let content = content.strip_suffix('\r').unwrap_or(content);
-    let gutter = format!("{line} | ");
-    // The column counts bytes; the caret is placed under the character it falls in.
+    // The column counts bytes; the caret goes under the character it falls in.
     let upto = column.saturating_sub(1).min(content.len());
-    let prefix: String = content
-        .char_indices()
-        .take_while(|(i, _)| *i < upto)
-        .map(|(_, c)| if c == '\t' { '\t' } else { ' ' })
+    let chars: Vec<(usize, char)> = content.char_indices().collect();
+    let at = chars.iter().take_while(|(i, _)| *i < upto).count();
+    let from = at.saturating_sub(BEFORE);
+    let to = (at + AFTER).min(chars.len());
+    let mut shown: String = chars[from..to].iter().map(|(_, c)| *c).collect();
+    let mut caret: String = chars[from..at]
+        .iter()
+        .map(|(_, c)| if *c == '\t' { '\t' } else { ' ' })
         .collect();
+    if from > 0 {
+        shown.insert(0, '…');
+        caret.insert(0, ' ');
+    }
+    if to < chars.len() {
+        shown.push('…');
+    }
+    let gutter = format!("{line} | ");
     Some(format!(
-        "{gutter}{content}\n{}{prefix}^",
+        "{gutter}{shown}\n{}{caret}^",
         " ".repeat(gutter.len())
     ))
 }
@@ -917,6 +931,18 @@ mod tests {
             Some("2 |   \"f\": 150\n           ^")
         );
         assert_eq!(excerpt(text, 9, 1), None);
+        let long = format!(
+            "{{\"k\": \"{}\", \"bad\": 1, \"tail\": \"{}\"}}",
+            "a".repeat(60),
+            "b".repeat(60)
+        );
+        let column = long.find("1,").unwrap_or(0) + 1;
+        assert_eq!(
+            excerpt(&long, 1, column).as_deref(),
+            Some(
+                "1 | …aaaaaaaaaaaaaa\", \"bad\": 1, \"tail\": \"bbbbbbbbbbbbbbbbbbbbbbbbbbbb…\n                             ^"
+            )
+        );
         assert_eq!(excerpt(text, 0, 1), None);
     }
 

@@ -271,4 +271,7 @@ pub struct Finding {
     /// The rule's standing caveats (e.g. figures marked UNCONFIRMED), from its metadata.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// A filing fee the rule computed (`fee(…)` in the script), for the filing matrix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<crate::matrix::Fee>,
 }

@@ -38,6 +38,7 @@ pub(crate) struct Record {
     pub steps: Vec<String>,
     pub abort: Option<Abort>,
     pub recommendation: Option<String>,
+    pub fee: Option<crate::matrix::Fee>,
     pub deadline: Option<Instant>,
     pub trace: Option<Vec<String>>,
 }
@@ -449,6 +450,31 @@ fn scale_impl(params: &ParamSet, name: &str, on: Option<&str>, amount: f64) -> R
     })
 }
 
+fn record_fee(amount: f64, currency: &str, text: &str, at_least: bool) -> RhaiResult<()> {
+    if !amount.is_finite() || amount < 0.0 {
+        return Err(format!("fee() needs an amount of 0 or more, not {amount}").into());
+    }
+    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+        return Err(format!(
+            "fee() needs an ISO 4217 currency code such as \"USD\", not \"{currency}\""
+        )
+        .into());
+    }
+    if at_least && !text.contains("at least") {
+        return Err("a fee that is only a lower bound must say \"at least\" in its text".into());
+    }
+    with_state(|st| {
+        st.record.fee = Some(crate::matrix::Fee {
+            amount,
+            currency: currency.to_string(),
+            text: text.to_string(),
+            at_least,
+            rule: String::new(),
+        });
+        Ok(())
+    })
+}
+
 fn finding(status: &str, text: ImmutableString) -> Map {
     let mut m = Map::new();
     m.insert("status".into(), Dynamic::from(status.to_string()));
@@ -563,6 +589,20 @@ pub(crate) fn register(engine: &mut Engine, params: Arc<ParamSet>) {
             Ok(())
         })
     });
+    // The filing fee as a structured fact of the finding (the matrix's fee column). A fee
+    // that is only a floor must say so in its text.
+    engine.register_fn(
+        "fee",
+        |amount: f64, currency: ImmutableString, text: ImmutableString| {
+            record_fee(amount, &currency, &text, false)
+        },
+    );
+    engine.register_fn(
+        "fee",
+        |amount: f64, currency: ImmutableString, text: ImmutableString, at_least: bool| {
+            record_fee(amount, &currency, &text, at_least)
+        },
+    );
     engine.register_fn("fmt", |value: f64, unit: &str| format::in_unit(unit, value));
     engine.register_fn("fmt", |value: i64, unit: &str| {
         format::in_unit(unit, value as f64)

@@ -15,6 +15,7 @@
 //! The core (deal, rules, params, engine, findings, report) does no I/O; [`pack`] is the one
 //! loader that reads a rule folder.
 
+pub mod calendar;
 pub mod catalog;
 pub mod check;
 pub mod date;
@@ -26,8 +27,10 @@ pub mod format;
 mod host;
 pub mod html;
 pub mod matrix;
+pub mod memo;
 pub mod pack;
 pub mod params;
+pub mod regime;
 pub mod report;
 pub mod rule;
 pub mod ruleset;

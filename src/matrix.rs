@@ -82,6 +82,9 @@ pub struct Fee {
     pub currency: String,
     /// The fee in words, with its basis ("$105,000: the 2024 tier for $161.5M–<$500M").
     pub text: String,
+    /// True when the amount is only a lower bound (the text then says "at least").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub at_least: bool,
     /// The rule whose finding computed it.
     pub rule: String,
 }

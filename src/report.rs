@@ -1,4 +1,5 @@
-//! The report of one screening (`dealscreen/report@1`) and its plain-text rendering.
+//! The report of one screening (`dealscreen/report@1`) and its plain-text rendering (the
+//! Markdown and HTML memo is `memo.rs`).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -411,88 +412,4 @@ fn requests_text(r: &Report, out: &mut String) {
 
 fn short(digest: &str) -> &str {
     digest.get(..12).unwrap_or(digest)
-}
-
-impl Report {
-    /// The report as Markdown, for review notes and tickets.
-    pub fn to_markdown(&self) -> String {
-        let mut out = String::new();
-        let title = self.deal.name.as_deref().unwrap_or(&self.deal.id);
-        out.push_str(&format!("# Screening report: {title}\n\n"));
-        out.push_str(&format!(
-            "Deal `{}` as of **{}**; {} rules. Deal SHA-256 `{}`; rule pack SHA-256 `{}`.\n\n",
-            self.deal.id, self.as_of, self.ruleset.rules, self.deal.digest, self.ruleset.digest
-        ));
-        out.push_str("| rule | regime | status | severity |\n|---|---|---|---|\n");
-        for f in &self.findings {
-            out.push_str(&format!(
-                "| `{}` | {} | {} | {} |\n",
-                f.rule,
-                f.regime,
-                f.status.as_str(),
-                f.severity.map_or("", Severity::as_str)
-            ));
-        }
-        if !self.information_requests.is_empty() {
-            out.push_str("\n## Information requests\n\n| # | question | fact | needed by |\n|---|---|---|---|\n");
-            for (i, q) in self.information_requests.iter().enumerate() {
-                let rules: Vec<String> = q.unblocks.iter().map(|r| format!("`{r}`")).collect();
-                out.push_str(&format!(
-                    "| {} | {} | `{}` | {} |\n",
-                    i + 1,
-                    q.question.replace('|', "\\|"),
-                    q.pointer,
-                    rules.join(", ")
-                ));
-            }
-        }
-        for f in &self.findings {
-            out.push_str(&format!("\n## {} — {}\n\n", f.rule, f.title));
-            out.push_str(&format!(
-                "**{}**{}\n\n{}\n",
-                f.status.as_str(),
-                f.severity
-                    .map(|s| format!(" ({})", s.as_str()))
-                    .unwrap_or_default(),
-                f.explanation
-            ));
-            if let Some(rec) = &f.recommendation {
-                out.push_str(&format!("\nNext step: {rec}\n"));
-            }
-            if !f.notes.is_empty() {
-                out.push_str("\nCaveats:\n\n");
-                for n in &f.notes {
-                    out.push_str(&format!("- {n}\n"));
-                }
-            }
-            if !f.missing.is_empty() {
-                out.push_str("\nMissing facts:\n\n");
-                for m in &f.missing {
-                    out.push_str(&format!("- `{m}`\n"));
-                }
-            }
-            if !f.comparisons.is_empty() {
-                out.push_str("\nThreshold tests:\n\n");
-                for c in &f.comparisons {
-                    out.push_str(&format!("- {}\n", c.text));
-                }
-            }
-            if !f.parameters.is_empty() {
-                out.push_str("\nDated figures:\n\n");
-                for p in &f.parameters {
-                    out.push_str(&format!("- `{}` from {}: {}\n", p.name, p.from, p.source));
-                }
-            }
-            if !f.citations.is_empty() {
-                out.push_str("\nCitations:\n\n");
-                for c in &f.citations {
-                    match &c.url {
-                        Some(u) => out.push_str(&format!("- [{}]({u})\n", c.text)),
-                        None => out.push_str(&format!("- {}\n", c.text)),
-                    }
-                }
-            }
-        }
-        out
-    }
 }

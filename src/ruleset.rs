@@ -6,8 +6,12 @@ use std::sync::Arc;
 use rhai::{AST, Engine, Map, Module, Scope};
 use sha2::{Digest, Sha256};
 
+use std::collections::BTreeMap;
+
+use crate::calendar::Calendar;
 use crate::diagnostic::Problem;
 use crate::params::ParamSet;
+use crate::regime::Regime;
 use crate::rule::{RuleMeta, parse_meta};
 use crate::sandbox::{Limits, build_engine};
 
@@ -31,6 +35,10 @@ pub enum FileKind {
     Params,
     /// Rule test cases: `*.test.toml`, run by `rules test`; not part of what decides.
     Test,
+    /// Regime metadata for the filing matrix and the timeline: `*.regime.toml`.
+    Regime,
+    /// A holiday calendar for review clocks: `*.calendar.toml`.
+    Calendar,
     /// Anything else (guides): not part of what decides.
     Other,
 }
@@ -42,6 +50,10 @@ impl FileKind {
             FileKind::Params
         } else if path.ends_with(".test.toml") {
             FileKind::Test
+        } else if path.ends_with(".regime.toml") {
+            FileKind::Regime
+        } else if path.ends_with(".calendar.toml") {
+            FileKind::Calendar
         } else if path.ends_with(".rhai") {
             if path.split('/').rev().nth(1) == Some("lib") {
                 FileKind::Library
@@ -242,6 +254,8 @@ pub(crate) struct Compiled {
     pub(crate) engine: Engine,
     pub(crate) rules: Vec<CompiledRule>,
     pub(crate) params: Arc<ParamSet>,
+    regimes: Vec<Regime>,
+    calendars: BTreeMap<String, Calendar>,
     problems: Vec<Problem>,
 }
 
@@ -405,6 +419,29 @@ fn compile(
         let params = Arc::new(params);
         let mut engine = build_engine(params.clone(), limits);
 
+        let mut calendars = BTreeMap::new();
+        for f in files
+            .iter()
+            .filter(|f| FileKind::of(&f.path) == FileKind::Calendar)
+        {
+            match crate::calendar::parse(&f.path, &f.text) {
+                Ok(c) => {
+                    if calendars.contains_key(&c.id) {
+                        problems.push(
+                            Problem::in_file(
+                                &f.path,
+                                format!("a calendar named `{}` already exists", c.id),
+                            )
+                            .with_help("calendar file names must be unique across the pack"),
+                        );
+                    } else {
+                        calendars.insert(c.id.clone(), c);
+                    }
+                }
+                Err(mut found) => problems.append(&mut found),
+            }
+        }
+
         let mut lib_names = std::collections::BTreeSet::new();
         for f in files
             .iter()
@@ -498,6 +535,33 @@ fn compile(
             rule_problems.append(&mut found);
             rules.push(rule);
         }
+        let rule_ids: std::collections::BTreeSet<String> =
+            rules.iter().map(|r| r.meta.id.clone()).collect();
+        let ctx = crate::regime::Context {
+            rules: &rule_ids,
+            calendars: &calendars,
+        };
+        let mut regimes: Vec<Regime> = Vec::new();
+        for f in files
+            .iter()
+            .filter(|f| FileKind::of(&f.path) == FileKind::Regime)
+        {
+            match crate::regime::parse(&f.path, &f.text, &ctx) {
+                Ok(r) => {
+                    if let Some(other) = regimes.iter().find(|o| o.id == r.id) {
+                        problems.push(Problem::in_file(
+                            &f.path,
+                            format!("regime id `{}` is already used by `{}`", r.id, other.file),
+                        ));
+                    } else {
+                        regimes.push(r);
+                    }
+                }
+                Err(mut found) => problems.append(&mut found),
+            }
+        }
+        // The matrix's order: by id, which starts with the jurisdiction.
+        regimes.sort_by(|a, b| a.id.cmp(&b.id));
         if rules.is_empty() && problems.is_empty() {
             problems.push(
                 Problem::in_file(".", "the rule pack contains no rules")
@@ -513,6 +577,8 @@ fn compile(
             engine,
             rules,
             params,
+            regimes,
+            calendars,
             problems: rule_problems,
         })
     }
@@ -525,7 +591,8 @@ impl RuleSet {
         &self.home.problems
     }
 
-    /// SHA-256 (hex) over every rule, library and parameter file (path and contents).
+    /// SHA-256 (hex) over every rule, library, parameter, regime and calendar file (path
+    /// and contents).
     pub fn digest(&self) -> &str {
         &self.digest
     }
@@ -553,6 +620,16 @@ impl RuleSet {
     /// The dated parameter tables.
     pub fn params(&self) -> &ParamSet {
         &self.home.params
+    }
+
+    /// The regimes of the filing matrix, by id (jurisdiction first).
+    pub fn regimes(&self) -> &[Regime] {
+        &self.home.regimes
+    }
+
+    /// The holiday calendars, by id.
+    pub fn calendars(&self) -> &BTreeMap<String, Calendar> {
+        &self.home.calendars
     }
 }
 

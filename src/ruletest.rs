@@ -46,6 +46,18 @@ struct Case {
     contains: Vec<String>,
     #[serde(default)]
     missing: Option<Vec<String>>,
+    #[serde(default)]
+    fee: Option<FeeExpectation>,
+}
+
+/// The fee a case expects the finding to record (`fee(…)` in the script).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeeExpectation {
+    amount: f64,
+    currency: String,
+    #[serde(default)]
+    at_least: bool,
 }
 
 /// The outcome of one case.
@@ -352,6 +364,24 @@ pub fn run(
                     "missing: expected {missing:?}, got {:?}",
                     finding.missing
                 ));
+            }
+            if let Some(want) = &case.fee {
+                let got = finding
+                    .fee
+                    .as_ref()
+                    .map(|f| (f.amount, f.currency.as_str(), f.at_least));
+                if got != Some((want.amount, want.currency.as_str(), want.at_least)) {
+                    result.failures.push(format!(
+                        "fee: expected {}{} {}, got {}",
+                        if want.at_least { "at least " } else { "" },
+                        want.amount,
+                        want.currency,
+                        finding
+                            .fee
+                            .as_ref()
+                            .map_or("none".to_string(), |f| f.text.clone())
+                    ));
+                }
             }
             if result.passed() {
                 exercised

@@ -188,6 +188,7 @@ fn base_finding(rule: &CompiledRule, status: Status, explanation: String) -> Fin
         comparisons: Vec::new(),
         recommendation: None,
         notes: rule.meta.notes.clone(),
+        fee: None,
     }
 }
 
@@ -236,6 +237,7 @@ fn conclude(
         steps,
         abort,
         recommendation,
+        fee,
         ..
     } = record;
     let mut f = base_finding(rule, Status::Error, String::new());
@@ -299,6 +301,13 @@ fn conclude(
             }
             if ret.status == Status::InsufficientData {
                 f.missing = ret.missing.unwrap_or(absent);
+            }
+            // Only a decided answer carries a fee: a failed or undecided rule has none.
+            if ret.status == Status::Triggered {
+                f.fee = fee.map(|fee| crate::matrix::Fee {
+                    rule: rule.meta.id.clone(),
+                    ..fee
+                });
             }
         }
         Err(why) => {

@@ -192,7 +192,7 @@ fn bad_usage_exits_2() {
 }
 
 #[test]
-fn markdown_has_the_summary_table() {
+fn markdown_is_the_memo() {
     let (code, out, _) = cli(
         &[
             "screen",
@@ -203,8 +203,11 @@ fn markdown_has_the_summary_table() {
         None,
     );
     assert_eq!(code, 0);
+    assert!(out.starts_with("# Screening memo: "), "{out}");
     assert!(
-        out.contains("| `us.hsr.filing` | US HSR | triggered | high |"),
+        out.contains(
+            "| **▲ triggered (high)** | Is HSR premerger notification required? | `us.hsr.filing` |"
+        ),
         "{out}"
     );
 }

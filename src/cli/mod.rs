@@ -84,8 +84,10 @@ pub enum Format {
     Text,
     /// The report JSON (`dealscreen/report@1`).
     Json,
-    /// Markdown, for review notes.
+    /// The screening memo in Markdown (summary, matrix, regimes, timeline, requests, what-if).
     Markdown,
+    /// The screening memo as one self-contained HTML page (one deal; several need --out-dir).
+    Html,
     /// One compact report JSON per line, in input order (for pipelines).
     Jsonl,
 }

@@ -2,10 +2,12 @@
 //! Large batches are screened in parallel in chunks, written in input order as each chunk
 //! completes, so memory stays flat whatever the number of deals.
 
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::Args;
+use dealscreen::memo::Memo;
 use dealscreen::{Date, DealError, ParsedDeal, Report, RuleSet, ScreenOptions, Severity, Trace};
 use rayon::prelude::*;
 
@@ -41,6 +43,10 @@ pub struct ScreenArgs {
     /// Worker threads (default: one per core)
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    /// Write one memo per deal into DIR (`<deal id>.md` or `.html`) instead of standard
+    /// output (with --format markdown or html)
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
 }
 
 /// A deal that could not be read, with where it came from.
@@ -67,13 +73,33 @@ enum Outcome {
     },
 }
 
-fn render(r: &Report, format: Format, many: bool) -> String {
+fn render(
+    r: &Report,
+    format: Format,
+    many: bool,
+    rules: &RuleSet,
+    deal: &ParsedDeal,
+    options: &ScreenOptions,
+) -> String {
     match format {
         Format::Json if !many => r.to_json(),
         Format::Json => r.to_json().replace('\n', "\n  "),
         Format::Jsonl => serde_json::to_string(r).unwrap_or_default(),
         Format::Text => r.to_text(),
-        Format::Markdown => r.to_markdown(),
+        Format::Markdown | Format::Html => {
+            // The memo's what-if section re-screens the deal; a trace is not wanted twice.
+            let plain = ScreenOptions {
+                as_of: options.as_of,
+                ..ScreenOptions::default()
+            };
+            let whatif = dealscreen::whatif::analyse(rules, deal, &plain).ok();
+            let memo = Memo::new(r, deal, whatif.as_ref());
+            if format == Format::Html {
+                memo.to_html()
+            } else {
+                memo.to_markdown()
+            }
+        }
     }
 }
 
@@ -118,7 +144,7 @@ fn screen_one(
     };
     match rules.screen_traced(&deal, options) {
         Ok((report, trace)) => {
-            let text = render(&report, format, many);
+            let text = render(&report, format, many, rules, &deal, options);
             Outcome::Screened(Box::new(report), text, trace)
         }
         Err(e) => {
@@ -135,10 +161,39 @@ struct Writer {
     format: Format,
     many: bool,
     written: usize,
+    /// `--out-dir`: memos go to files there, named by deal id.
+    out_dir: Option<PathBuf>,
+    /// File names already written this run, so two deals with one id do not overwrite.
+    names: BTreeSet<String>,
 }
 
 impl Writer {
-    fn report(&mut self, text: &str) -> std::io::Result<()> {
+    /// Writes a memo to `<dir>/<deal id>.<ext>`; a second deal with the same id gets
+    /// `<id>-2.<ext>`, and so on, in input order.
+    fn write_file(&mut self, dir: &std::path::Path, id: &str, text: &str) -> std::io::Result<()> {
+        let ext = if self.format == Format::Html {
+            "html"
+        } else {
+            "md"
+        };
+        let mut name = format!("{id}.{ext}");
+        let mut n = 1;
+        while self.names.contains(&name) {
+            n += 1;
+            name = format!("{id}-{n}.{ext}");
+        }
+        let path = dir.join(&name);
+        std::fs::write(&path, text)?;
+        eprintln!("wrote {}", path.display());
+        self.names.insert(name);
+        Ok(())
+    }
+
+    fn report(&mut self, id: &str, text: &str) -> std::io::Result<()> {
+        if let Some(dir) = self.out_dir.clone() {
+            self.written += 1;
+            return self.write_file(&dir, id, text);
+        }
         let first = self.written == 0;
         self.written += 1;
         match self.format {
@@ -157,6 +212,7 @@ impl Writer {
                 }
                 write!(self.out, "{text}")
             }
+            Format::Html => write!(self.out, "{text}"),
         }
     }
 
@@ -236,12 +292,33 @@ pub fn run(args: ScreenArgs) -> Exit {
     };
     let fail_on: Option<Severity> = args.fail_on.map(Into::into);
     let many = Inputs::many(&args.deals, args.jsonl);
+    let memo = matches!(args.format, Format::Markdown | Format::Html);
+    if args.out_dir.is_some() && !memo {
+        eprintln!(
+            "error: --out-dir writes one memo per deal: use it with --format markdown or --format html"
+        );
+        return Exit::InputInvalid;
+    }
+    if many && args.format == Format::Html && args.out_dir.is_none() {
+        eprintln!(
+            "error: one HTML page holds one memo, and several deals were given: add --out-dir DIR to write one memo per deal (`<deal id>.html`)"
+        );
+        return Exit::InputInvalid;
+    }
+    if let Some(dir) = &args.out_dir
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        eprintln!("error: cannot create `{}`: {e}", dir.display());
+        return Exit::InputInvalid;
+    }
     let mut inputs = Inputs::new(&args.deals, args.jsonl);
     let mut writer = Writer {
         out: std::io::BufWriter::new(std::io::stdout()),
         format: args.format,
         many,
         written: 0,
+        out_dir: args.out_dir.clone(),
+        names: BTreeSet::new(),
     };
     let progress = (many && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
@@ -286,7 +363,7 @@ pub fn run(args: ScreenArgs) -> Exit {
                     if fail_on.is_some_and(|level| report.has_finding_at_or_above(level)) {
                         exit = exit.worst(Exit::FindingsAtOrAboveThreshold);
                     }
-                    writer.report(&text)
+                    writer.report(&report.deal.id, &text)
                 }
                 Outcome::Failed {
                     label,

@@ -22,7 +22,7 @@ use axum::http::header::{
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use dealscreen::whatif::WhatIf;
+use dealscreen::memo::Memo;
 use dealscreen::{Date, ParsedDeal, Report, RuleSet, ScreenError, ScreenOptions, html};
 
 use super::app::{App, Auth};
@@ -126,10 +126,10 @@ impl Bad {
     }
 }
 
-/// A screened deal.
+/// A screened deal and its memo.
 struct Screened {
     report: Report,
-    whatif: Option<WhatIf>,
+    memo: Memo,
 }
 
 /// Everything one page shows.
@@ -401,10 +401,12 @@ fn screen(rules: &RuleSet, text: &[u8], as_of: Option<Date>) -> Result<Screened,
             bad
         }
     })?;
-    // The what-if re-screens the same deal with the same options, so it cannot fail where
-    // the screening did not; if it ever did, the page shows the memo without it.
+    // The memo as `screen --format html|markdown` builds it. The what-if re-screens the
+    // same deal with the same options, so it cannot fail where the screening did not; if
+    // it ever did, the memo goes without it.
     let whatif = dealscreen::whatif::analyse(rules, &deal, &options).ok();
-    Ok(Screened { report, whatif })
+    let memo = Memo::new(&report, &deal, whatif.as_ref());
+    Ok(Screened { report, memo })
 }
 
 /// The answer as a file to save.
@@ -412,12 +414,12 @@ fn download(done: &Screened, kind: &str) -> Result<Response, Bad> {
     let stem = file_stem(&done.report.deal.id);
     let (body, media, name) = match kind {
         "html" => (
-            memo_document(done),
+            done.memo.to_html(),
             "text/html; charset=utf-8",
             format!("{stem}-memo.html"),
         ),
         "md" => (
-            memo_markdown(done),
+            done.memo.to_markdown(),
             "text/markdown; charset=utf-8",
             format!("{stem}-memo.md"),
         ),
@@ -464,36 +466,6 @@ fn file_stem(id: &str) -> String {
     } else {
         stem
     }
-}
-
-// The memo. These three are the only places the page renders a report; they hand over to
-// the library's renderers.
-
-/// The memo as part of the page.
-fn memo_fragment(done: &Screened) -> String {
-    let mut text = done.report.to_text();
-    if let Some(w) = &done.whatif {
-        text.push('\n');
-        text.push_str(&dealscreen::whatif::to_text(w));
-    }
-    format!("<pre class=\"memo\">{}</pre>\n", html::escape(&text))
-}
-
-/// The memo as a document of its own (the HTML download).
-fn memo_document(done: &Screened) -> String {
-    html::page(&memo_title(&done.report), &memo_fragment(done))
-}
-
-/// The memo in Markdown (the Markdown download).
-fn memo_markdown(done: &Screened) -> String {
-    done.report.to_markdown()
-}
-
-fn memo_title(report: &Report) -> String {
-    format!(
-        "Screening memo: {}",
-        report.deal.name.as_deref().unwrap_or(&report.deal.id)
-    )
 }
 
 /// Security headers of every page and HTML download.
@@ -573,6 +545,7 @@ input[type=file] { display: block; margin-top: .3em; max-width: 100%; }
 button { font: inherit; padding: .3em 1em; border-radius: 6px; border: 1px solid #0550ae;
   background: #0969da; color: #fff; cursor: pointer; }
 .downloads button { background: #f6f8fa; color: var(--ink); border-color: var(--rule); margin: .2em .2em .2em 0; }
+.brand { font-weight: 700; font-size: 1.1em; margin: 0; color: var(--muted); }
 details.deal > summary { font-weight: 600; cursor: pointer; margin: 1em 0 .5em; }
 .problem { border: 2px solid var(--alert); background: var(--alert-bg); border-radius: 6px;
   padding: .6em 1em; margin: 1em 0; }
@@ -584,11 +557,14 @@ pre.excerpt { background: #fff; }
 "#;
 
 fn render(v: &View) -> String {
-    let mut body = String::from(
+    // Under a memo, the memo's title is the page's heading; the form page has its own.
+    let mut body = String::from(if v.result.is_some() {
+        "<header>\n<p class=\"brand\">dealscreen</p>\n</header>\n"
+    } else {
         "<header>\n<h1>dealscreen</h1>\n<p class=\"lead\">Screen a deal for filing and \
          review obligations: paste it, upload it or start from an example. Facts for \
-         screening, not legal advice: every finding cites its source.</p>\n</header>\n",
-    );
+         screening, not legal advice: every finding cites its source.</p>\n</header>\n"
+    });
     if let Some(bad) = v.problem {
         body.push_str(&problem_html(bad, v.text));
     }
@@ -604,7 +580,7 @@ fn render(v: &View) -> String {
     ));
     let title = match (v.problem, v.result) {
         (Some(bad), _) => format!("dealscreen: {}", bad.title),
-        (None, Some((done, _))) => memo_title(&done.report),
+        (None, Some((done, _))) => done.memo.title().to_string(),
         (None, None) => "dealscreen".to_string(),
     };
     html::page_with_head(&title, STYLE, &body)
@@ -750,7 +726,7 @@ fn result_html(v: &View, done: &Screened, source: &str) -> String {
         id = html::escape(&r.deal.id),
         as_of = r.as_of,
         digest = html::escape(&r.ruleset.digest),
-        memo = memo_fragment(done),
+        memo = done.memo.to_html_body(),
     )
 }
 

@@ -140,12 +140,13 @@ a { color: #0550ae; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .88em;
   background: #f6f8fa; padding: .05em .3em; border-radius: 3px; overflow-wrap: anywhere; }
 .muted { color: var(--muted); }
+.nowrap { white-space: nowrap; }
 .small { font-size: .88em; }
 .lead { font-size: 1.05em; }
 .caution { border-left: 4px solid var(--unknown); background: var(--unknown-bg); padding: .5em .8em; }
 .box { border: 1px solid var(--rule); border-radius: 6px; padding: .6em 1em; margin: 1em 0; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25em 1em; }
-dl.facts dt { font-weight: 600; }
+dl.facts { display: grid; grid-template-columns: minmax(8em, max-content) 1fr; gap: .25em 1em; }
+dl.facts dt { font-weight: 600; max-width: 22em; }
 dl.facts dd { margin: 0; }
 table.grid { border-collapse: collapse; width: 100%; margin: .8em 0; font-size: .92em; }
 table.grid th, table.grid td { border: 1px solid var(--rule); padding: .35em .5em;
@@ -177,11 +178,11 @@ footer { margin-top: 3em; border-top: 1px solid var(--rule); padding-top: .5em; 
   * { background: transparent !important; box-shadow: none !important; }
   body { max-width: none; padding: 0; font-size: 10.5pt; color: #000; }
   a { color: #000; text-decoration: underline; }
-  a[href^="http"]::after { content: " <" attr(href) ">"; font-size: .85em; overflow-wrap: anywhere; }
+  a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .85em; overflow-wrap: anywhere; }
   .badge { border: 1px solid #000; color: #000 !important; }
   h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
   section.major { break-before: page; page-break-before: always; }
-  tr, li, .badge, dl.facts { break-inside: avoid; page-break-inside: avoid; }
+  tr, li, .badge { break-inside: avoid; page-break-inside: avoid; }
   table.grid thead { display: table-header-group; }
 }
 "#;

@@ -47,6 +47,8 @@ enum Inline {
     Strong(String),
     Link(String, String),
     Badge(Tone, String),
+    /// Text that must not wrap (a date, whose hyphens browsers would break at).
+    NoWrap(String),
 }
 
 type Line = Vec<Inline>;
@@ -256,10 +258,14 @@ fn parameter_value(p: &ParameterUse) -> String {
     }
 }
 
-fn parameter_period(p: &ParameterUse) -> String {
+fn date(d: crate::date::Date) -> Inline {
+    Inline::NoWrap(d.to_string())
+}
+
+fn parameter_period(p: &ParameterUse) -> Line {
     match p.until {
-        Some(u) => format!("{} to {u}", p.from),
-        None => format!("from {}", p.from),
+        Some(u) => vec![date(p.from), text(" to "), date(u)],
+        None => vec![text("from "), date(p.from)],
     }
 }
 
@@ -277,6 +283,11 @@ fn value_words(pointer: &str, v: &serde_json::Value) -> String {
             .map(|s| s.replace('_', " "))
             .collect::<Vec<_>>()
             .join(", "),
+        // `voting_pct_after` and the like carry their unit mid-name, which `fact_text`
+        // (suffix only) does not see.
+        serde_json::Value::Number(n) if pointer.contains("_pct_") => {
+            n.as_f64().map_or_else(|| n.to_string(), format::pct)
+        }
         serde_json::Value::Number(_) => fact_text(pointer, v),
         other => other.to_string(),
     }
@@ -392,7 +403,7 @@ fn numbers_blocks(f: &Finding, out: &mut Vec<Block>) {
                 vec![
                     figure,
                     prose(&parameter_value(p)),
-                    vec![text(parameter_period(p))],
+                    parameter_period(p),
                     source,
                 ]
             })
@@ -486,6 +497,11 @@ fn finding_card(f: &Finding, shown_notes: &[String], substantive: bool) -> Block
     let mut conclusion = vec![strong("Conclusion. ")];
     conclusion.extend(prose(&f.explanation));
     b.push(Block::Para(conclusion));
+    if let Some(fee) = &f.fee {
+        let mut line = vec![strong("Filing fee. ")];
+        line.extend(prose(&fee_words(&fee.text)));
+        b.push(Block::Para(line));
+    }
     if let Some(rec) = &f.recommendation {
         let mut line = vec![strong("Next step. ")];
         line.extend(prose(rec));
@@ -533,6 +549,11 @@ fn not_in_force_list(list: &[&Finding], as_of: crate::date::Date) -> Vec<Block> 
                 .collect(),
         ),
     ]
+}
+
+/// A fee's words without the label the rule's sentence starts with: the memo labels it.
+fn fee_words(text: &str) -> String {
+    capitalise(text.strip_prefix("Filing fee: ").unwrap_or(text))
 }
 
 fn obligation_words(o: Obligation) -> &'static str {
@@ -606,7 +627,11 @@ impl Builder<'_> {
         if dates.and_then(|d| d.closing) == Some(as_of) {
             "the deal's closing date".to_string()
         } else if dates.and_then(|d| d.signing) == Some(as_of) {
-            "the deal's signing date (no closing date is given)".to_string()
+            if dates.and_then(|d| d.closing).is_none() {
+                "the deal's signing date; no closing date is given".to_string()
+            } else {
+                "the deal's signing date".to_string()
+            }
         } else {
             "the date chosen for this screening".to_string()
         }
@@ -625,10 +650,17 @@ impl Builder<'_> {
                     "Cannot determine, information needed: ",
                 ),
             ] {
-                let names: Vec<String> = filing
-                    .iter()
-                    .filter(|f| f.status == status)
-                    .map(|f| format!("{} ({})", f.regime, f.rule))
+                // One entry per regime, naming its rules with this answer.
+                let mut by_regime: Vec<(String, Vec<String>)> = Vec::new();
+                for f in filing.iter().filter(|f| f.status == status) {
+                    match by_regime.iter_mut().find(|(r, _)| *r == f.regime) {
+                        Some((_, rules)) => rules.push(f.rule.clone()),
+                        None => by_regime.push((f.regime.clone(), vec![f.rule.clone()])),
+                    }
+                }
+                let names: Vec<String> = by_regime
+                    .into_iter()
+                    .map(|(regime, rules)| format!("{regime} ({})", rules.join(", ")))
                     .collect();
                 if !names.is_empty() {
                     points.push(vec![strong(lead), text(names.join("; "))]);
@@ -655,17 +687,23 @@ impl Builder<'_> {
                 }
             }
         }
-        let flagged: Vec<String> = r
-            .findings
-            .iter()
-            .filter(|f| is_substantive(&f.rule) && f.status == Status::Triggered)
-            .map(|f| format!("{} ({})", f.title, f.rule))
-            .collect();
-        if !flagged.is_empty() {
-            points.push(vec![
-                strong("Substantive risk flagged: "),
-                text(flagged.join("; ")),
-            ]);
+        for (status, lead) in [
+            (Status::Triggered, "Substantive risk flagged: "),
+            (Status::Error, "Substantive rule errors (answer unknown): "),
+            (
+                Status::InsufficientData,
+                "Substantive risk undecided, information needed: ",
+            ),
+        ] {
+            let names: Vec<String> = r
+                .findings
+                .iter()
+                .filter(|f| is_substantive(&f.rule) && f.status == status)
+                .map(|f| format!("{} ({})", f.title, f.rule))
+                .collect();
+            if !names.is_empty() {
+                points.push(vec![strong(lead), text(names.join("; "))]);
+            }
         }
         if let Some(t) = &r.timeline
             && let Some(d) = &t.drives_closing
@@ -711,14 +749,13 @@ impl Builder<'_> {
         let mut ordered: Vec<&Finding> = r.findings.iter().collect();
         ordered.sort_by_key(|f| (status_rank(f.status), f.rule.clone()));
         blocks.push(Block::Table(
-            vec!["answer", "question", "rule"],
+            vec!["answer", "question"],
             ordered
                 .iter()
                 .map(|f| {
                     vec![
                         vec![finding_badge(f)],
-                        vec![text(&f.title)],
-                        vec![code(&f.rule)],
+                        vec![text(format!("{} ", f.title)), code(&f.rule)],
                     ]
                 })
                 .collect(),
@@ -742,7 +779,7 @@ impl Builder<'_> {
                 .iter()
                 .map(|row| {
                     let fee = match &row.fee {
-                        Some(f) => prose(&f.text),
+                        Some(f) => prose(&fee_words(&f.text)),
                         None => vec![text("none computed")],
                     };
                     let mut clock = prose(&row.review_clock);
@@ -934,7 +971,7 @@ impl Builder<'_> {
                 }
                 pairs.push(("Who files".to_string(), prose(&r.who_files)));
                 if let Some(f) = &r.fee {
-                    let mut fee = prose(&f.text);
+                    let mut fee = prose(&fee_words(&f.text));
                     fee.push(text(" (computed by "));
                     fee.push(code(&f.rule));
                     fee.push(text(")"));
@@ -1247,7 +1284,7 @@ fn timeline_blocks(t: &Timeline) -> Vec<Block> {
         )]));
     } else {
         let when = |m: &Option<crate::timeline::Milestone>| match m {
-            Some(m) => vec![text(m.date.to_string())],
+            Some(m) => vec![date(m.date)],
             None => vec![text("not bounded")],
         };
         blocks.push(Block::Table(
@@ -1263,7 +1300,7 @@ fn timeline_blocks(t: &Timeline) -> Vec<Block> {
                 .map(|x| {
                     vec![
                         vec![text(&x.name)],
-                        vec![text(x.earliest.date.to_string())],
+                        vec![date(x.earliest.date)],
                         when(&x.typical),
                         when(&x.worst),
                         vec![if x.passes_outside {
@@ -1468,6 +1505,7 @@ fn md_line(line: &Line) -> String {
             Inline::Badge(tone, s) => {
                 out.push_str(&format!("**{} {}**", tone.symbol(), md_text(s)));
             }
+            Inline::NoWrap(s) => out.push_str(&md_text(s)),
         }
     }
     out
@@ -1528,6 +1566,10 @@ fn html_line(line: &Line) -> String {
             Inline::Strong(s) => out.push_str(&format!("<strong>{}</strong>", html::escape(s))),
             Inline::Link(t, u) => out.push_str(&html::link(t, u)),
             Inline::Badge(tone, s) => out.push_str(&html::badge(*tone, s)),
+            Inline::NoWrap(s) => out.push_str(&format!(
+                "<span class=\"nowrap\">{}</span>",
+                html::escape(s)
+            )),
         }
     }
     out

@@ -206,7 +206,7 @@ fn markdown_is_the_memo() {
     assert!(out.starts_with("# Screening memo: "), "{out}");
     assert!(
         out.contains(
-            "| **▲ triggered (high)** | Is HSR premerger notification required? | `us.hsr.filing` |"
+            "| **▲ triggered (high)** | Is HSR premerger notification required? `us.hsr.filing` |"
         ),
         "{out}"
     );

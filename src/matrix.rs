@@ -5,8 +5,14 @@
 //! Every cell says where it comes from: the verdict and the fee name the finding (rule id)
 //! that decided them; the other columns name the sources of the regime file.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::finding::{Finding, Status};
+use crate::regime::Regime;
 
 /// The answer of one regime for one deal, as practitioners tabulate it.
 #[derive(
@@ -29,6 +35,28 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict a deciding finding's status gives.
+    pub fn of(status: Status) -> Verdict {
+        match status {
+            Status::Triggered => Verdict::FilingRequired,
+            Status::Clear => Verdict::NotRequired,
+            Status::InsufficientData => Verdict::CannotDetermine,
+            Status::NotInForce => Verdict::NotInForce,
+            Status::Error => Verdict::Error,
+        }
+    }
+
+    /// A short label for tables; what needs action is in capitals.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::FilingRequired => "FILING REQUIRED",
+            Verdict::NotRequired => "not required",
+            Verdict::CannotDetermine => "CANNOT DETERMINE",
+            Verdict::NotInForce => "not in force",
+            Verdict::Error => "ERROR",
+        }
+    }
+
     /// The verdict in the report's words.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -53,6 +81,17 @@ pub enum Obligation {
     Voluntary,
     /// A duty to inform the authority, without a review or a waiting period.
     InformationDuty,
+}
+
+impl Obligation {
+    /// The obligation in words.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Obligation::Mandatory => "mandatory",
+            Obligation::Voluntary => "voluntary",
+            Obligation::InformationDuty => "information duty",
+        }
+    }
 }
 
 /// How a review clock counts.
@@ -110,6 +149,12 @@ pub struct MatrixRow {
     pub when_to_file: String,
     /// The review clock in words ("30 calendar days from both filings; ...").
     pub review_clock: String,
+    /// How the initial review period counts; absent for regimes without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_unit: Option<ClockUnit>,
+    /// The initial review period in short ("30 calendar days", "1 month"), for tables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_short: Option<String>,
     /// Extension events (Second Request, Phase II, stop-the-clock), in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
@@ -125,4 +170,187 @@ pub struct MatrixRow {
     /// Caveats (UNCONFIRMED figures, conflicting sources).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// What related findings add to the verdict (e.g. a voluntary CFIUS filing is possible),
+    /// each naming its rule and status.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remarks: Vec<String>,
+    /// For `cannot_determine`: the facts the deciding finding needs (JSON pointers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+}
+
+/// The filing matrix of a screening: one row per regime whose deciding rule was evaluated,
+/// in the pack's regime order.
+pub fn build(
+    regimes: &[Regime],
+    calendars: &BTreeMap<String, Calendar>,
+    findings: &[Finding],
+) -> Vec<MatrixRow> {
+    regimes
+        .iter()
+        .filter_map(|regime| {
+            let decided = findings.iter().find(|f| f.rule == regime.decided_by)?;
+            let verdict = Verdict::of(decided.status);
+            let remarks = regime
+                .related
+                .iter()
+                .filter(|rel| {
+                    findings
+                        .iter()
+                        .any(|f| f.rule == rel.rule && f.status == rel.status)
+                })
+                .map(|rel| rel.remark.clone())
+                .collect();
+            let mut notes = regime.notes.clone();
+            notes.extend(regime.clock.notes.iter().cloned());
+            Some(MatrixRow {
+                regime: regime.id.clone(),
+                name: regime.name.clone(),
+                jurisdiction: regime.jurisdiction.clone(),
+                verdict,
+                decided_by: regime.decided_by.clone(),
+                obligation: regime.obligation,
+                suspensory: regime.suspensory,
+                when_to_file: regime.when_to_file.clone(),
+                review_clock: regime.review_clock_words(calendars),
+                clock_unit: regime.clock_unit(),
+                clock_short: regime.clock_short(),
+                extension: regime.extension_words(calendars),
+                who_files: regime.who_files.clone(),
+                // The fee of a triggered finding only: a clear answer owes none.
+                fee: decided
+                    .fee
+                    .clone()
+                    .filter(|_| verdict == Verdict::FilingRequired),
+                penalty: regime.penalty.clone(),
+                sources: regime.sources.clone(),
+                notes,
+                remarks,
+                missing: if verdict == Verdict::CannotDetermine {
+                    decided.missing.clone()
+                } else {
+                    Vec::new()
+                },
+            })
+        })
+        .collect()
+}
+
+fn kind_words(row: &MatrixRow) -> String {
+    format!(
+        "{}{}",
+        row.obligation.as_str(),
+        if row.suspensory { ", suspensory" } else { "" }
+    )
+}
+
+fn fee_short(fee: &Fee) -> String {
+    let amount = if fee.currency == "USD" {
+        crate::format::usd(fee.amount)
+    } else {
+        format!("{} {}", fee.currency, crate::format::number(fee.amount))
+    };
+    if fee.at_least {
+        format!("at least {amount}")
+    } else {
+        amount
+    }
+}
+
+/// The matrix as a compact table, then the details of every row that needs action.
+pub(crate) fn render_text(rows: &[MatrixRow], out: &mut String) {
+    use crate::report::{WIDTH, bullet, wrap};
+    if rows.is_empty() {
+        return;
+    }
+    out.push_str(&format!(
+        "\n{}\nFILING MATRIX (one row per regime; the verdict and fee come from the finding named)\n\n",
+        "-".repeat(WIDTH)
+    ));
+    out.push_str(&format!(
+        "  {:<20} {:<17} {:<22} {:<18} {}\n",
+        "regime", "verdict", "obligation", "initial clock", "fee"
+    ));
+    for row in rows {
+        out.push_str(
+            format!(
+                "  {:<20} {:<17} {:<22} {:<18} {}",
+                row.regime,
+                row.verdict.label(),
+                kind_words(row),
+                row.clock_short.as_deref().unwrap_or("none"),
+                row.fee.as_ref().map(fee_short).unwrap_or_default()
+            )
+            .trim_end(),
+        );
+        out.push('\n');
+    }
+    for row in rows.iter().filter(|r| {
+        matches!(
+            r.verdict,
+            Verdict::FilingRequired | Verdict::CannotDetermine | Verdict::Error
+        ) || !r.remarks.is_empty()
+    }) {
+        out.push('\n');
+        wrap(
+            &format!(
+                "{} ({}): {}, decided by {}",
+                row.name,
+                row.regime,
+                row.verdict.as_str(),
+                row.decided_by
+            ),
+            "  ",
+            out,
+        );
+        let mut item = |label: &str, text: &str| bullet(&format!("{label}: {text}"), out);
+        if !row.missing.is_empty() {
+            item("information needed", &row.missing.join(", "));
+        }
+        for r in &row.remarks {
+            item("note", r);
+        }
+        // The full row for what must be filed; an open answer shows what it needs.
+        if row.verdict != Verdict::FilingRequired {
+            continue;
+        }
+        item("when to file", &row.when_to_file);
+        item("who files", &row.who_files);
+        item("review clock", &row.review_clock);
+        if let Some(e) = &row.extension {
+            item("extensions", e);
+        }
+        if let Some(fee) = &row.fee {
+            item("fee", &format!("{} ({})", fee.text, fee.rule));
+        }
+        item("penalty", &row.penalty);
+        for n in &row.notes {
+            item("caveat", n);
+        }
+        item("sources", &row.sources.join("; "));
+    }
+}
+
+/// The matrix as a Markdown table.
+pub(crate) fn render_markdown(rows: &[MatrixRow], out: &mut String) {
+    if rows.is_empty() {
+        return;
+    }
+    let cell = |s: &str| s.replace('|', "\\|");
+    out.push_str("## Filing matrix\n\n| regime | verdict | decided by | obligation | when to file | review clock | fee | penalty |\n|---|---|---|---|---|---|---|---|\n");
+    for row in rows {
+        out.push_str(&format!(
+            "| {} (`{}`) | **{}** | `{}` | {} | {} | {} | {} | {} |\n",
+            cell(&row.name),
+            row.regime,
+            row.verdict.as_str(),
+            row.decided_by,
+            kind_words(row),
+            cell(&row.when_to_file),
+            cell(&row.review_clock),
+            row.fee.as_ref().map(|f| cell(&f.text)).unwrap_or_default(),
+            cell(&row.penalty)
+        ));
+    }
+    out.push('\n');
 }

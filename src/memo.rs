@@ -191,6 +191,17 @@ fn status_rank(s: Status) -> u8 {
     }
 }
 
+/// The matrix verdict in the same reading order as [`status_rank`].
+fn verdict_rank(v: Verdict) -> u8 {
+    match v {
+        Verdict::Error => 0,
+        Verdict::FilingRequired => 1,
+        Verdict::CannotDetermine => 2,
+        Verdict::NotRequired => 3,
+        Verdict::NotInForce => 4,
+    }
+}
+
 /// Splits rule prose into sentences. A period ends a sentence when a capital letter follows
 /// and the word before it is not an abbreviation ("U.S.C.", "No.", "Art.", "e.g.").
 fn sentences(s: &str) -> Vec<String> {
@@ -551,6 +562,30 @@ fn not_in_force_list(list: &[&Finding], as_of: crate::date::Date) -> Vec<Block> 
     ]
 }
 
+/// The first clause of a review clock in words ("No review period: a notification within
+/// 2 weeks, …" gives "No review period"), for a table cell; the regime section has it all.
+fn clock_gist(clock: &str) -> String {
+    let first = sentences(clock).into_iter().next().unwrap_or_default();
+    match first.split_once(": ") {
+        Some((head, _)) => head.to_string(),
+        None => first,
+    }
+}
+
+fn fee_amount(f: &crate::matrix::Fee) -> String {
+    let amount = match f.currency.as_str() {
+        "USD" => format::usd(f.amount),
+        "EUR" => format::eur(f.amount),
+        "GBP" => format::gbp(f.amount),
+        other => format!("{} {other}", format::grouped(f.amount)),
+    };
+    if f.at_least {
+        format!("at least {amount}")
+    } else {
+        amount
+    }
+}
+
 /// A fee's words without the label the rule's sentence starts with: the memo labels it.
 fn fee_words(text: &str) -> String {
     capitalise(text.strip_prefix("Filing fee: ").unwrap_or(text))
@@ -585,27 +620,45 @@ impl Builder<'_> {
             .collect()
     }
 
-    /// Filing findings grouped by regime: matrix order first, then the rest by what needs
-    /// action first, then by name.
+    /// Filing findings grouped by regime: what needs action first (the matrix verdict, else
+    /// the regime's most pressing finding), then the matrix's order, then by name.
     fn regime_groups(&self) -> Vec<(String, Vec<&Finding>)> {
+        let matrix = &self.report.matrix;
+        let findings = self.filing_findings();
+        // A finding belongs to the matrix row it decides; a related finding (e.g. the HSR
+        // conversion rule) to the row decided by a finding of its regime; one regime label
+        // can hold several rows (EO 14110 model and cluster reporting).
+        let row_of = |f: &Finding| -> Option<&MatrixRow> {
+            matrix.iter().find(|r| r.decided_by == f.rule).or_else(|| {
+                matrix.iter().find(|r| {
+                    findings
+                        .iter()
+                        .any(|d| d.rule == r.decided_by && d.regime == f.regime)
+                })
+            })
+        };
         let mut groups: Vec<(String, Vec<&Finding>)> = Vec::new();
-        for f in self.filing_findings() {
-            match groups.iter_mut().find(|(r, _)| *r == f.regime) {
+        for f in findings.iter().copied() {
+            let key = row_of(f).map_or_else(|| f.regime.clone(), |r| r.regime.clone());
+            match groups.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, list)) => list.push(f),
-                None => groups.push((f.regime.clone(), vec![f])),
+                None => groups.push((key, vec![f])),
             }
         }
-        let matrix = &self.report.matrix;
         let key = |(name, list): &(String, Vec<&Finding>)| {
-            let pos = matrix_row(list, matrix)
+            let row = matrix_row(list, matrix);
+            let pos = row
                 .and_then(|row| matrix.iter().position(|r| r == row))
                 .unwrap_or(usize::MAX);
-            let best = list
-                .iter()
-                .map(|f| status_rank(f.status))
-                .min()
-                .unwrap_or(u8::MAX);
-            (pos, best, name.clone())
+            let urgency = match row {
+                Some(r) => verdict_rank(r.verdict),
+                None => list
+                    .iter()
+                    .map(|f| status_rank(f.status))
+                    .min()
+                    .unwrap_or(u8::MAX),
+            };
+            (urgency, pos, name.clone())
         };
         groups.sort_by_key(key);
         for (_, list) in &mut groups {
@@ -778,14 +831,19 @@ impl Builder<'_> {
             let table_rows = rows
                 .iter()
                 .map(|row| {
+                    // The amount only: its basis is in the regime section.
                     let fee = match &row.fee {
-                        Some(f) => prose(&fee_words(&f.text)),
+                        Some(f) => vec![text(fee_amount(f))],
                         None => vec![text("none computed")],
                     };
-                    let mut clock = prose(&row.review_clock);
-                    if let Some(e) = &row.extension {
-                        clock.push(text(" Extension: "));
-                        clock.extend(prose(e));
+                    // The short form keeps the table readable; the regime section has
+                    // the clock in full.
+                    let mut clock = match &row.clock_short {
+                        Some(c) => prose(c),
+                        None => prose(&clock_gist(&row.review_clock)),
+                    };
+                    if row.extension.is_some() {
+                        clock.push(text("; extensions possible"));
                     }
                     vec![
                         vec![text(format!("{} ({})", row.name, row.jurisdiction))],
@@ -795,31 +853,40 @@ impl Builder<'_> {
                             code(&row.decided_by),
                         ],
                         vec![text(format!(
-                            "{}; {}",
+                            "{}, {}",
                             obligation_words(row.obligation),
                             if row.suspensory {
-                                "suspensory (no closing before clearance)"
+                                "suspensory"
                             } else {
                                 "not suspensory"
                             }
                         ))],
-                        prose(&row.when_to_file),
                         clock,
                         fee,
                     ]
                 })
                 .collect();
-            vec![Block::Table(
-                vec![
-                    "regime",
-                    "verdict",
-                    "obligation",
-                    "when to file",
-                    "review clock",
-                    "fee",
-                ],
+            let mut blocks = vec![Block::Table(
+                vec!["regime", "verdict", "obligation", "review clock", "fee"],
                 table_rows,
-            )]
+            )];
+            // Remarks qualify a verdict (a voluntary filing, an exemption at risk): they go
+            // right under the table; clock caveats are in each regime's section.
+            let remarks: Vec<Line> = rows
+                .iter()
+                .flat_map(|row| {
+                    row.remarks.iter().map(move |n| {
+                        let mut line = vec![strong(format!("{}: ", row.name))];
+                        line.extend(prose(n));
+                        line
+                    })
+                })
+                .collect();
+            if !remarks.is_empty() {
+                blocks.push(Block::Para(vec![strong("Remarks")]));
+                blocks.push(Block::List(remarks));
+            }
+            blocks
         };
         Section {
             id: "matrix",
@@ -981,9 +1048,21 @@ impl Builder<'_> {
                 if !r.sources.is_empty() {
                     pairs.push(("Sources".to_string(), prose(&r.sources.join("; "))));
                 }
+                if !r.missing.is_empty() {
+                    let mut needed = Vec::new();
+                    for (i, m) in r.missing.iter().enumerate() {
+                        if i > 0 {
+                            needed.push(text("; "));
+                        }
+                        needed.push(text(format!("{} ", fact_labels::label(m))));
+                        needed.push(code(m));
+                    }
+                    pairs.push(("Facts needed".to_string(), needed));
+                }
                 blocks.push(Block::Pairs(pairs));
-                if !r.notes.is_empty() {
-                    blocks.push(Block::List(r.notes.iter().map(|n| prose(n)).collect()));
+                let notes: Vec<Line> = r.remarks.iter().chain(&r.notes).map(|n| prose(n)).collect();
+                if !notes.is_empty() {
+                    blocks.push(Block::List(notes));
                 }
             }
             // Exemptions: what the deciding rules recorded, never inferred.
@@ -991,7 +1070,16 @@ impl Builder<'_> {
             let mut seen: Vec<String> = Vec::new();
             let mut shown_notes: Vec<String> = Vec::new();
             for f in list.iter().filter(|f| f.status != Status::NotInForce) {
-                for s in sentences(&f.explanation) {
+                let all = sentences(&f.explanation);
+                for (i, s) in all.iter().enumerate() {
+                    // A sentence that opens with a pronoun needs the one before it.
+                    let pronoun = ["They ", "It ", "This ", "These ", "That "]
+                        .iter()
+                        .any(|p| s.starts_with(p));
+                    let s = match (pronoun, i.checked_sub(1).and_then(|j| all.get(j))) {
+                        (true, Some(prev)) => format!("{prev} {s}"),
+                        _ => s.clone(),
+                    };
                     if mentions_exemption(&s) && !seen.contains(&s) {
                         let mut line = prose(&s);
                         line.push(text(" "));
@@ -1260,7 +1348,12 @@ fn timeline_blocks(t: &Timeline) -> Vec<Block> {
         filing.push(Inline::Badge(Tone::Unknown, "assumed".to_string()));
     }
     filing.push(text(": "));
-    filing.extend(prose(&t.filing_basis));
+    // The badge already says so.
+    let basis = t
+        .filing_basis
+        .strip_prefix("ASSUMED: ")
+        .unwrap_or(&t.filing_basis);
+    filing.extend(prose(&capitalise(basis)));
     pairs.push(("Filing".to_string(), filing));
     pairs.push((
         "Outside date".to_string(),
@@ -1275,7 +1368,12 @@ fn timeline_blocks(t: &Timeline) -> Vec<Block> {
             .iter()
             .find(|x| &x.regime == d)
             .map_or(d.clone(), |x| x.name.clone());
-        pairs.push(("Drives closing".to_string(), vec![strong(name)]));
+        let mut line = vec![strong(name)];
+        if let Some(b) = &t.drives_closing_basis {
+            line.push(text(": "));
+            line.extend(prose(b));
+        }
+        pairs.push(("Drives closing".to_string(), line));
     }
     let mut blocks = vec![Block::Pairs(pairs)];
     if t.regimes.is_empty() {
@@ -1283,9 +1381,14 @@ fn timeline_blocks(t: &Timeline) -> Vec<Block> {
             "No triggered suspensory regime: no clearance date to compute.",
         )]));
     } else {
-        let when = |m: &Option<crate::timeline::Milestone>| match m {
+        let typical = |m: &Option<crate::timeline::Milestone>| match m {
             Some(m) => vec![date(m.date)],
-            None => vec![text("not bounded")],
+            None => vec![text("no sourced figure")],
+        };
+        let worst = |x: &crate::timeline::RegimeTimeline| match (&x.worst, x.unbounded) {
+            (Some(m), false) => vec![date(m.date)],
+            (Some(m), true) => vec![date(m.date), text(" (no legal bound: see below)")],
+            (None, _) => vec![text("no legal bound")],
         };
         blocks.push(Block::Table(
             vec![
@@ -1301,8 +1404,8 @@ fn timeline_blocks(t: &Timeline) -> Vec<Block> {
                     vec![
                         vec![text(&x.name)],
                         vec![date(x.earliest.date)],
-                        when(&x.typical),
-                        when(&x.worst),
+                        typical(&x.typical),
+                        worst(x),
                         vec![if x.passes_outside {
                             Inline::Badge(Tone::Alert, "yes".to_string())
                         } else if t.outside.is_none() {

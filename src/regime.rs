@@ -103,6 +103,9 @@ pub struct Clock {
     /// The branches.
     #[serde(default, rename = "branch")]
     pub branches: Vec<Branch>,
+    /// Caveats about the clock, shown with the row and in the timeline.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// A rule whose finding adds a remark to the regime's row (e.g. a voluntary CFIUS notice
@@ -198,6 +201,18 @@ fn closest_help(word: &str, names: &BTreeSet<String>, what: &str) -> String {
                 .join(", ")
         )
     }
+}
+
+/// The span of `"word"` inside `within`, or `within` itself: positions a problem on the
+/// value that causes it when the parsed structure kept no span of its own.
+fn quoted_in(text: &str, within: &std::ops::Range<usize>, word: &str) -> std::ops::Range<usize> {
+    let needle = format!("\"{word}\"");
+    // A table's span covers its header only; its array-of-tables children follow it.
+    text.get(within.start..)
+        .and_then(|t| t.find(&needle))
+        .map_or(within.clone(), |i| {
+            within.start + i..within.start + i + needle.len()
+        })
 }
 
 /// Parses and checks one `*.regime.toml` file against the pack. Every problem is reported,
@@ -323,11 +338,15 @@ pub fn parse(file: &str, text: &str, ctx: &Context<'_>) -> Result<Regime, Vec<Pr
             }
             match &s.calendar {
                 Some(c) if !ctx.calendars.contains_key(c) => problems.push(
-                    at(format!("branch `{}` names calendar `{c}`, which does not exist", b.label), clock_span.clone())
-                        .with_help(format!(
-                            "calendars are `calendars/<id>.calendar.toml` files; this pack has: {}",
-                            calendar_ids.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
-                        )),
+                    at(format!("branch `{}` names calendar `{c}`, which does not exist", b.label), quoted_in(text, &clock_span, c))
+                        .with_help(if calendar_ids.is_empty() {
+                            "calendars are `calendars/<id>.calendar.toml` files; none loaded (a broken calendar file is reported on its own)".to_string()
+                        } else {
+                            format!(
+                                "calendars are `calendars/<id>.calendar.toml` files; this pack has: {}",
+                                calendar_ids.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                            )
+                        }),
                 ),
                 None if matches!(s.unit, ClockUnit::WorkingDays | ClockUnit::BusinessDays) || s.roll => problems.push(at(
                     format!("a step of branch `{}` counts working or business days, or rolls, without a `calendar`", b.label),
@@ -370,6 +389,15 @@ pub fn parse(file: &str, text: &str, ctx: &Context<'_>) -> Result<Regime, Vec<Pr
         notes: raw.notes,
         file: file.to_string(),
     })
+}
+
+/// A text with its first letter in capitals, to start a sentence.
+pub fn cap(t: &str) -> String {
+    let mut c = t.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
 }
 
 fn plural(n: i64, one: &str, many: &str) -> String {
@@ -419,7 +447,7 @@ pub fn step_words(s: &Step, calendars: &BTreeMap<String, Calendar>) -> String {
 }
 
 impl Branch {
-    /// The branch in words: its steps, its start and its meaning.
+    /// The branch in words, as a sentence: its steps, its start and its meaning.
     pub fn words(&self, start: &str, calendars: &BTreeMap<String, Calendar>) -> String {
         let steps: Vec<String> = self
             .steps
@@ -430,14 +458,15 @@ impl Branch {
             StartEvent::Filing => start.to_string(),
             StartEvent::Signing => "signing (announcement)".to_string(),
         };
-        let mut out = if steps.is_empty() {
-            self.label.clone()
-        } else {
-            format!("{}: {} from {from}", self.label, steps.join(", then "))
-        };
-        if let Some(t) = &self.text {
-            out.push_str(&format!(" ({t})"));
+        let mut out = cap(&self.label);
+        if !steps.is_empty() {
+            out.push_str(&format!(": from {from}, {}", steps.join(", then ")));
         }
+        if let Some(t) = &self.text {
+            out.push_str(if steps.is_empty() { ": " } else { "; " });
+            out.push_str(t);
+        }
+        out.push('.');
         out
     }
 }
@@ -445,6 +474,7 @@ impl Branch {
 impl Regime {
     /// The review clock in words, for the matrix.
     pub fn review_clock_words(&self, calendars: &BTreeMap<String, Calendar>) -> String {
+        // A sentence, like the extension texts.
         if let Some(none) = &self.clock.none {
             return none.clone();
         }
@@ -466,7 +496,28 @@ impl Regime {
             .filter(|b| b.kind != BranchKind::Earliest)
             .map(|b| b.words(start, calendars))
             .collect();
-        (!parts.is_empty()).then(|| parts.join("; "))
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
+
+    /// The earliest branch's periods in short ("30 calendar days"), for tables.
+    pub fn clock_short(&self) -> Option<String> {
+        let b = self
+            .clock
+            .branches
+            .iter()
+            .find(|b| b.kind == BranchKind::Earliest)?;
+        let parts: Vec<String> = b
+            .steps
+            .iter()
+            .map(|s| match s.unit {
+                ClockUnit::CalendarDays => plural(s.length, "calendar day", "calendar days"),
+                ClockUnit::WorkingDays => plural(s.length, "working day", "working days"),
+                ClockUnit::BusinessDays => plural(s.length, "business day", "business days"),
+                ClockUnit::Months => plural(s.length, "month", "months"),
+                ClockUnit::Weeks => plural(s.length, "week", "weeks"),
+            })
+            .collect();
+        Some(parts.join(" + "))
     }
 
     /// The unit of the earliest branch's first step.
@@ -535,11 +586,11 @@ source = "s"
         assert_eq!(r.clock_unit(), Some(ClockUnit::CalendarDays));
         assert_eq!(
             r.review_clock_words(&calendars),
-            "initial waiting period: 30 calendar days, an end on a weekend or a holiday of the US federal holidays calendar rolling to the next business day from both filings"
+            "Initial waiting period: from both filings, 30 calendar days, an end on a weekend or a holiday of the US federal holidays calendar rolling to the next business day."
         );
         assert_eq!(
             r.extension_words(&calendars).as_deref(),
-            Some("Second Request (30 days after substantial compliance)")
+            Some("Second Request: 30 days after substantial compliance.")
         );
     }
 

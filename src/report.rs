@@ -27,7 +27,7 @@ pub struct DealRef {
 /// The rule pack that decided.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RulesetRef {
-    /// SHA-256 over the pack's rules, libraries and parameter tables.
+    /// SHA-256 over the pack's rules, libraries, parameter tables, regimes and calendars.
     pub digest: String,
     /// Number of rules.
     pub rules: usize,
@@ -172,6 +172,14 @@ impl Report {
         for f in &findings {
             counts.bump(f.status);
         }
+        let matrix = crate::matrix::build(rules.regimes(), rules.calendars(), &findings);
+        let timeline = crate::timeline::build(
+            deal.deal.dates.as_ref(),
+            as_of,
+            rules.regimes(),
+            rules.calendars(),
+            &matrix,
+        );
         Report {
             schema: REPORT_SCHEMA.to_string(),
             deal: DealRef {
@@ -190,8 +198,8 @@ impl Report {
             },
             information_requests: information_requests(&findings),
             findings,
-            matrix: Vec::new(),
-            timeline: None,
+            matrix,
+            timeline,
         }
     }
 
@@ -216,9 +224,9 @@ impl Report {
     }
 }
 
-const WIDTH: usize = 92;
+pub(crate) const WIDTH: usize = 92;
 
-fn wrap(text: &str, indent: &str, out: &mut String) {
+pub(crate) fn wrap(text: &str, indent: &str, out: &mut String) {
     let mut line = String::new();
     for word in text.split_whitespace() {
         if !line.is_empty() && indent.len() + line.len() + 1 + word.chars().count() > WIDTH {
@@ -239,7 +247,7 @@ fn wrap(text: &str, indent: &str, out: &mut String) {
     }
 }
 
-fn bullet(text: &str, out: &mut String) {
+pub(crate) fn bullet(text: &str, out: &mut String) {
     let mut tmp = String::new();
     wrap(text, "      ", &mut tmp);
     let tmp = tmp.replacen("      ", "    - ", 1);
@@ -280,6 +288,11 @@ fn render_text(r: &Report) -> String {
         out.push_str(&format!(" (highest severity: {})", h.as_str()));
     }
     out.push('\n');
+    // The matrix and the timeline open the report: what must be filed, and when it clears.
+    crate::matrix::render_text(&r.matrix, &mut out);
+    if let Some(t) = &r.timeline {
+        crate::timeline::render_text(t, &mut out);
+    }
     // A reader wants what needs action first: failures, then triggered findings (by
     // severity), then what cannot be decided; the JSON keeps the contract's order.
     let rank = |s: Status| match s {
@@ -412,4 +425,93 @@ fn requests_text(r: &Report, out: &mut String) {
 
 fn short(digest: &str) -> &str {
     digest.get(..12).unwrap_or(digest)
+}
+
+impl Report {
+    /// A compact Markdown report (matrix, timeline, findings), for tickets; the memo a
+    /// lawyer forwards is [`crate::memo::Memo`] (`screen --format markdown`).
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        let title = self.deal.name.as_deref().unwrap_or(&self.deal.id);
+        out.push_str(&format!("# Screening report: {title}\n\n"));
+        out.push_str(&format!(
+            "Deal `{}` as of **{}**; {} rules. Deal SHA-256 `{}`; rule pack SHA-256 `{}`.\n\n",
+            self.deal.id, self.as_of, self.ruleset.rules, self.deal.digest, self.ruleset.digest
+        ));
+        crate::matrix::render_markdown(&self.matrix, &mut out);
+        if let Some(t) = &self.timeline {
+            crate::timeline::render_markdown(t, &mut out);
+        }
+        out.push_str("| rule | regime | status | severity |\n|---|---|---|---|\n");
+        for f in &self.findings {
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                f.rule,
+                f.regime,
+                f.status.as_str(),
+                f.severity.map_or("", Severity::as_str)
+            ));
+        }
+        if !self.information_requests.is_empty() {
+            out.push_str("\n## Information requests\n\n| # | question | fact | needed by |\n|---|---|---|---|\n");
+            for (i, q) in self.information_requests.iter().enumerate() {
+                let rules: Vec<String> = q.unblocks.iter().map(|r| format!("`{r}`")).collect();
+                out.push_str(&format!(
+                    "| {} | {} | `{}` | {} |\n",
+                    i + 1,
+                    q.question.replace('|', "\\|"),
+                    q.pointer,
+                    rules.join(", ")
+                ));
+            }
+        }
+        for f in &self.findings {
+            out.push_str(&format!("\n## {} — {}\n\n", f.rule, f.title));
+            out.push_str(&format!(
+                "**{}**{}\n\n{}\n",
+                f.status.as_str(),
+                f.severity
+                    .map(|s| format!(" ({})", s.as_str()))
+                    .unwrap_or_default(),
+                f.explanation
+            ));
+            if let Some(rec) = &f.recommendation {
+                out.push_str(&format!("\nNext step: {rec}\n"));
+            }
+            if !f.notes.is_empty() {
+                out.push_str("\nCaveats:\n\n");
+                for n in &f.notes {
+                    out.push_str(&format!("- {n}\n"));
+                }
+            }
+            if !f.missing.is_empty() {
+                out.push_str("\nMissing facts:\n\n");
+                for m in &f.missing {
+                    out.push_str(&format!("- `{m}`\n"));
+                }
+            }
+            if !f.comparisons.is_empty() {
+                out.push_str("\nThreshold tests:\n\n");
+                for c in &f.comparisons {
+                    out.push_str(&format!("- {}\n", c.text));
+                }
+            }
+            if !f.parameters.is_empty() {
+                out.push_str("\nDated figures:\n\n");
+                for p in &f.parameters {
+                    out.push_str(&format!("- `{}` from {}: {}\n", p.name, p.from, p.source));
+                }
+            }
+            if !f.citations.is_empty() {
+                out.push_str("\nCitations:\n\n");
+                for c in &f.citations {
+                    match &c.url {
+                        Some(u) => out.push_str(&format!("- [{}]({u})\n", c.text)),
+                        None => out.push_str(&format!("- {}\n", c.text)),
+                    }
+                }
+            }
+        }
+        out
+    }
 }

@@ -56,6 +56,30 @@ fn check_reports_every_parameter_table_problem() {
 }
 
 #[test]
+fn check_reports_every_regime_and_calendar_problem() {
+    let problems = dealscreen::check::check(&broken("regimes"));
+    insta::assert_snapshot!(listing(&problems));
+    for needle in [
+        "unknown_rule.regime.toml:4:14: `decided_by` names rule `xx.test.okay`, which does not exist",
+        "unknown_rule.regime.toml:19:60: branch `Phase 1` names calendar `xx-holidays`",
+        "unknown_key.regime.toml:9:1: invalid regime file: unknown field `penalties`",
+        "missing_field.regime.toml:1:1: invalid regime file: missing field `who_files`",
+        "no_earliest.regime.toml:12:1: the clock needs exactly one branch of kind `earliest`",
+        "no_earliest.regime.toml:12:1: a step of branch `Phase 2` rolls, but only calendar days roll",
+        "xx-court.calendar.toml:4:1: holiday `Court Day` has month 13",
+        "xx-court.calendar.toml:10:1: holiday `Floating Day` needs either `day`",
+    ] {
+        assert!(
+            listing(&problems).contains(needle),
+            "missing `{needle}` in:\n{}",
+            listing(&problems)
+        );
+    }
+    // The help names the rule that was meant.
+    assert!(listing(&problems).contains("`xx.test.ok`"));
+}
+
+#[test]
 fn check_exit_codes_and_json() {
     let (code, out, _) = cli(&["rules", "check"], None);
     assert_eq!(code, 0, "the shipped pack must be clean: {out}");
@@ -93,7 +117,8 @@ fn a_failing_case_is_reported_with_a_diff_and_exit_1() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for f in dealscreen::pack::read_dir(&root().join("rules")).unwrap() {
-        if f.path.starts_with("us/hsr/") {
+        // The HSR regime file counts its clock on the federal holiday calendar.
+        if f.path.starts_with("us/hsr/") || f.path.starts_with("calendars/") {
             let path = dir.join(&f.path);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, f.text).unwrap();

@@ -293,3 +293,111 @@ fn information_requests_merge_every_missing_fact_most_useful_first() {
         assert_eq!(asked, needed, "{}", path.display());
     }
 }
+
+fn fixture(name: &str) -> dealscreen::Report {
+    screen(&root().join(format!("fixtures/deals/{name}.json")))
+}
+
+#[test]
+fn hsr_waiting_period_rolls_past_weekends_and_federal_holidays() {
+    let r = fixture("hsr-2024-waiting-period-ends-on-holiday");
+    let t = r.timeline.as_ref().unwrap();
+    assert!(!t.filing_assumed);
+    let hsr = t.regimes.iter().find(|x| x.regime == "us.hsr").unwrap();
+    // 2024-05-20 + 30 days = Wednesday 2024-06-19, Juneteenth: the period ends the next day.
+    assert_eq!(hsr.earliest.date.to_string(), "2024-06-20");
+    assert!(
+        hsr.earliest.basis.contains("Juneteenth"),
+        "{}",
+        hsr.earliest.basis
+    );
+
+    let r = fixture("hsr-2024-waiting-period-ends-on-saturday");
+    let hsr = &r.timeline.as_ref().unwrap().regimes[0];
+    assert_eq!(hsr.earliest.date.to_string(), "2024-06-03");
+    assert!(hsr.earliest.basis.contains("Saturday 2024-06-01"));
+}
+
+#[test]
+fn the_worst_case_past_the_outside_date_is_flagged_and_the_driver_named() {
+    let r = fixture("timeline-worst-case-passes-outside-date");
+    let t = r.timeline.as_ref().unwrap();
+    assert_eq!(
+        t.outside.map(|d| d.to_string()).as_deref(),
+        Some("2025-08-29")
+    );
+    let ids: Vec<&str> = t.regimes.iter().map(|x| x.regime.as_str()).collect();
+    assert_eq!(ids, ["us.hsr", "eu.eumr"], "latest worst case first");
+    assert!(t.regimes.iter().all(|x| x.passes_outside));
+    assert_eq!(t.drives_closing.as_deref(), Some("us.hsr"));
+    let eu = &t.regimes[1];
+    assert_eq!(eu.earliest.date.to_string(), "2025-04-07");
+    // No Commission holidays are tabulated for 2025: the report says the date may be early.
+    assert!(
+        eu.notes
+            .iter()
+            .any(|n| n.contains("UNCONFIRMED") && n.contains("2025"))
+    );
+    assert!(eu.unbounded, "stop-the-clock has no bound");
+
+    // In 2023 the Commission's holidays are counted: 25 working days from 2023-04-03 skip
+    // Easter (6, 7 and 10 April), 1 May and 9 May.
+    let r = fixture("merger-eu-2023-phase1-skips-commission-holidays");
+    let eu = r
+        .timeline
+        .as_ref()
+        .unwrap()
+        .regimes
+        .iter()
+        .find(|x| x.regime == "eu.eumr")
+        .unwrap()
+        .clone();
+    assert_eq!(eu.earliest.date.to_string(), "2023-05-15");
+    assert!(!eu.notes.iter().any(|n| n.contains("not tabulated")));
+}
+
+#[test]
+fn every_matrix_row_traces_to_its_deciding_finding() {
+    for path in fixture_deals() {
+        let r = screen(&path);
+        assert_eq!(
+            r.matrix.len(),
+            shipped().regimes().len(),
+            "{}",
+            path.display()
+        );
+        for row in &r.matrix {
+            let f = r
+                .findings
+                .iter()
+                .find(|f| f.rule == row.decided_by)
+                .unwrap();
+            assert_eq!(row.verdict, dealscreen::matrix::Verdict::of(f.status));
+            assert_eq!(
+                row.fee.is_some(),
+                f.fee.is_some() && f.status == Status::Triggered
+            );
+            if row.verdict == dealscreen::matrix::Verdict::CannotDetermine {
+                assert_eq!(row.missing, f.missing);
+            }
+        }
+        // A timeline exactly when a suspensory regime requires a filing or is undecided.
+        let open = r.matrix.iter().any(|m| {
+            m.suspensory
+                && !matches!(
+                    m.verdict,
+                    dealscreen::matrix::Verdict::NotRequired
+                        | dealscreen::matrix::Verdict::NotInForce
+                )
+        });
+        assert_eq!(r.timeline.is_some(), open, "{}", path.display());
+    }
+    let r = fixture("hsr-2026-above-regardless-of-size");
+    let hsr = r.matrix.iter().find(|m| m.regime == "us.hsr").unwrap();
+    assert_eq!(hsr.verdict, dealscreen::matrix::Verdict::FilingRequired);
+    let fee = hsr.fee.as_ref().unwrap();
+    assert_eq!(
+        (fee.amount, fee.rule.as_str()),
+        (275_000.0, "us.hsr.filing")
+    );
+}

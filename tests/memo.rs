@@ -272,6 +272,8 @@ fn matrix_and_timeline_render_when_present_and_say_so_when_absent() {
         suspensory: true,
         when_to_file: "before closing".into(),
         review_clock: "30 calendar days from both filings".into(),
+        clock_unit: None,
+        clock_short: Some("30 calendar days".into()),
         extension: Some("Second Request: 30 days after substantial compliance".into()),
         who_files: "both parties".into(),
         fee: Some(Fee {
@@ -284,6 +286,8 @@ fn matrix_and_timeline_render_when_present_and_say_so_when_absent() {
         penalty: "civil penalty per day".into(),
         sources: vec!["regulatory-facts §10".into()],
         notes: vec!["UNCONFIRMED: a test note".into()],
+        remarks: vec!["a voluntary filing is possible".into()],
+        missing: vec![],
     }];
     report.timeline = Some(Timeline {
         signing: Some(date("2024-08-01")),
@@ -301,9 +305,11 @@ fn matrix_and_timeline_render_when_present_and_say_so_when_absent() {
             typical: None,
             worst: None,
             passes_outside: true,
+            unbounded: false,
             notes: vec!["Second Request length unbounded".into()],
         }],
         drives_closing: Some("us.hsr".into()),
+        drives_closing_basis: Some("the only suspensory regime".into()),
         notes: vec![],
     });
     let memo = Memo::new(&report, &d, None);
@@ -317,7 +323,7 @@ fn matrix_and_timeline_render_when_present_and_say_so_when_absent() {
         md.contains("- **Drives closing:** US HSR premerger notification\n"),
         "{md}"
     );
-    assert!(md.contains("| US HSR premerger notification (US) | **▲ filing required** by `us.hsr.filing` | mandatory; suspensory (no closing before clearance) | before closing | 30 calendar days from both filings Extension: Second Request: 30 days after substantial compliance | $105,000: the 2024 tier |"), "{md}");
+    assert!(md.contains("| US HSR premerger notification (US) | **▲ filing required** by `us.hsr.filing` | mandatory, suspensory | 30 calendar days; extensions possible | $105,000 |"), "{md}");
     assert!(
         md.contains("### US HSR premerger notification (US)\n"),
         "{md}"
@@ -328,12 +334,12 @@ fn matrix_and_timeline_render_when_present_and_say_so_when_absent() {
     );
     assert!(md.contains("- **UNCONFIRMED**: a test note"), "{md}");
     assert!(
-        md.contains("- **Filing:** 2024-08-01 **? assumed**: no filing date given"),
+        md.contains("- **Filing:** 2024-08-01 **? assumed**: No filing date given"),
         "{md}"
     );
     assert!(
         md.contains(
-            "| US HSR premerger notification | 2024-09-03 | not bounded | not bounded | **▲ yes** |"
+            "| US HSR premerger notification | 2024-09-03 | no sourced figure | no legal bound | **▲ yes** |"
         ),
         "{md}"
     );

@@ -20,6 +20,8 @@ const TOKEN: &str = "s3cret-t0ken-for-tests";
 
 /// The routes the issue specifies; `/openapi.json` must list exactly these.
 const ROUTES: &[(&str, &str)] = &[
+    ("get", "/"),
+    ("post", "/"),
     ("post", "/v1/screen"),
     ("get", "/v1/rules"),
     ("get", "/v1/rules/{id}"),
@@ -362,13 +364,15 @@ fn openapi_lists_exactly_the_routes_the_router_answers() {
             r.body
         );
         let other = if method == "get" { "post" } else { "get" };
-        let r = s.request(other, &concrete, Some(TOKEN), Some(b"{}"));
-        let p = r.problem(405);
-        assert!(p["type"].as_str().unwrap().ends_with("method-not-allowed"));
-        assert!(
-            r.headers.get("allow").is_some(),
-            "405 names the allowed method"
-        );
+        if !documented.contains(&(other.to_string(), path.clone())) {
+            let r = s.request(other, &concrete, Some(TOKEN), Some(b"{}"));
+            let p = r.problem(405);
+            assert!(p["type"].as_str().unwrap().ends_with("method-not-allowed"));
+            assert!(
+                r.headers.get("allow").is_some(),
+                "405 names the allowed method"
+            );
+        }
         let r = s.request("delete", &concrete, Some(TOKEN), None);
         r.problem(405);
     }

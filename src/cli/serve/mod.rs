@@ -4,6 +4,7 @@
 
 mod app;
 mod openapi;
+mod page;
 mod problem;
 mod routes;
 

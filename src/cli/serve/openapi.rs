@@ -75,6 +75,14 @@ fn ok_json(description: &str, schema: Value) -> Value {
     })
 }
 
+/// A response of the web page: the page itself, showing the error when there is one.
+fn page_html(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": { "text/html": { "schema": { "type": "string" } } }
+    })
+}
+
 fn schema_ref(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
@@ -183,6 +191,62 @@ fn operation(route: &Route, token: bool) -> Value {
                 ok_json("The server is up", schema_ref("Health")),
             );
         }
+        "page" => {
+            op.insert(
+                "description".into(),
+                json!("A form to paste, upload or pick an example deal. No script; a Content-Security-Policy allows nothing but the page's inline style. Open even with a token configured: it shows only the form."),
+            );
+            responses.insert("200".into(), page_html("The page"));
+        }
+        "pageScreen" => {
+            op.insert(
+                "description".into(),
+                json!(if token {
+                    "Screens the deal of the form (an uploaded file first, then an example, then the pasted text). This server has a token: give it in the form's `token` field (or as `Authorization: Bearer`). Errors are answered as the page, with the error shown on it and the deal kept in the form."
+                } else {
+                    "Screens the deal of the form (an uploaded file first, then an example, then the pasted text). Errors are answered as the page, with the error shown on it and the deal kept in the form."
+                }),
+            );
+            let form = schema_ref("PageForm");
+            op.insert(
+                "requestBody".into(),
+                json!({
+                    "required": true,
+                    "content": {
+                        "multipart/form-data": { "schema": form },
+                        "application/x-www-form-urlencoded": { "schema": form }
+                    }
+                }),
+            );
+            responses.insert(
+                "200".into(),
+                json!({
+                    "description": "The page with the memo; with `download`, the file (`Content-Disposition: attachment`): the memo in HTML or Markdown, or the report",
+                    "content": {
+                        "text/html": { "schema": { "type": "string" } },
+                        "text/markdown": { "schema": { "type": "string" } },
+                        "application/json": { "schema": schema_ref("Report") }
+                    }
+                }),
+            );
+            responses.insert(
+                "400".into(),
+                page_html("No deal given, the deal is not JSON (line and column shown), or the as-of date or download is malformed"),
+            );
+            responses.insert(
+                "401".into(),
+                page_html("The server has a token and the form's `token` field does not match it"),
+            );
+            responses.insert(
+                "413".into(),
+                page_html("The form is larger than the server's --body-limit"),
+            );
+            responses.insert("415".into(), page_html("The body is not a form"));
+            responses.insert(
+                "422".into(),
+                page_html("The deal is not valid (its JSON pointer, line and column shown), or it has no date to screen as of"),
+            );
+        }
         "openapi" => {
             responses.insert(
                 "200".into(),
@@ -194,7 +258,9 @@ fn operation(route: &Route, token: bool) -> Value {
         }
     }
     let secured = match route.access {
-        Access::Open => false,
+        // The form's token is a body field, which a security scheme cannot name; the
+        // operation's description says so.
+        Access::Open | Access::Form => false,
         Access::Token => token,
         Access::Admin => true,
     };
@@ -218,9 +284,14 @@ fn operation(route: &Route, token: bool) -> Value {
             .entry("413")
             .or_insert_with(|| problem("The body is larger than the server's --body-limit"));
     }
+    let late = "The request did not finish within the server's --timeout-ms";
     responses.insert(
         "503".into(),
-        problem("The request did not finish within the server's --timeout-ms"),
+        if route.path == "/" {
+            page_html(late)
+        } else {
+            problem(late)
+        },
     );
     op.insert("responses".into(), Value::Object(responses));
     Value::Object(op)
@@ -246,6 +317,21 @@ fn own_schemas() -> Vec<(&'static str, Value)> {
                     "problems": { "type": "array", "items": schema_ref("PackProblem") }
                 },
                 "required": ["type", "title", "status", "detail"]
+            }),
+        ),
+        (
+            "PageForm",
+            json!({
+                "type": "object",
+                "description": "The web page's form; the deal is the uploaded `file`, else the `example`, else the pasted `deal`",
+                "properties": {
+                    "deal": { "type": "string", "description": "The deal's JSON text" },
+                    "file": { "type": "string", "contentMediaType": "application/json", "description": "An uploaded deal file (multipart only)" },
+                    "example": { "type": "string", "description": "The id of an example deal offered by the page" },
+                    "as_of": { "type": "string", "description": "Screen as of this date (YYYY-MM-DD); empty: the deal's closing date, else its signing date" },
+                    "token": { "type": "string", "description": "The server's token, when it has one" },
+                    "download": { "enum": ["html", "md", "json"], "description": "Answer with the memo (HTML, Markdown) or the report (JSON) as a file instead of the page" }
+                }
             }),
         ),
         (

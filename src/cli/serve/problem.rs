@@ -234,11 +234,12 @@ impl IntoResponse for ApiProblem {
     }
 }
 
-fn is_problem(headers: &HeaderMap) -> bool {
+/// A problem already, or the web page's own HTML answer (which shows its error itself).
+fn is_answered(headers: &HeaderMap) -> bool {
     headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(PROBLEM_JSON))
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON) || v.starts_with("text/html"))
 }
 
 /// Outermost layer: an error response that is not already a problem (from the router's
@@ -246,7 +247,7 @@ fn is_problem(headers: &HeaderMap) -> bool {
 /// and headers such as `Allow`.
 pub async fn problemize(resp: Response) -> Response {
     let status = resp.status();
-    if !(status.is_client_error() || status.is_server_error()) || is_problem(resp.headers()) {
+    if !(status.is_client_error() || status.is_server_error()) || is_answered(resp.headers()) {
         return resp;
     }
     let (mut parts, body) = resp.into_parts();

@@ -23,6 +23,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use super::app::{App, Auth, PackError, ruleset_ref};
+use super::page;
 use super::problem::{ApiProblem, Kind, problemize};
 
 type Shared = Arc<App>;
@@ -62,6 +63,10 @@ pub enum Access {
     Token,
     /// Always needs the bearer token; refused (403) when none is configured.
     Admin,
+    /// The web page's form: needs the token when one is configured, given in the form's
+    /// `token` field (a plain HTML form cannot send a header) or as the bearer header; the
+    /// handler checks it and answers a page, not a problem.
+    Form,
 }
 
 /// One route of the API.
@@ -82,6 +87,22 @@ pub struct Route {
 /// Every route the server answers. The router and `/openapi.json` are both built from this
 /// table, so they cannot disagree.
 pub const ROUTES: &[Route] = &[
+    Route {
+        verb: Verb::Get,
+        path: "/",
+        access: Access::Open,
+        operation_id: "page",
+        summary: "The web page: a form to paste, upload or pick a deal (HTML)",
+        handler: |m| on(m, page::get),
+    },
+    Route {
+        verb: Verb::Post,
+        path: "/",
+        access: Access::Form,
+        operation_id: "pageScreen",
+        summary: "The web page's form: the page with the memo, or the memo or report as a download (HTML)",
+        handler: |m| on(m, page::post),
+    },
     Route {
         verb: Verb::Post,
         path: "/v1/screen",
@@ -159,14 +180,14 @@ pub struct Limits {
     pub concurrency: usize,
 }
 
-/// The router with its layers, from the outside in: every error answered as a problem;
-/// panics caught (500); the timeout (503); the concurrency limit; the body limit.
+/// The router with its layers, from the outside in: errors on the web page answered as the
+/// page; every other error answered as a problem; panics caught (500); the timeout (503); the concurrency limit; the body limit.
 pub fn router(app: Shared, limits: Limits) -> Router {
     let mut router = Router::new();
     for route in ROUTES {
         let methods = (route.handler)(route.verb.filter());
         let methods = match route.access {
-            Access::Open => methods,
+            Access::Open | Access::Form => methods,
             Access::Token => methods.route_layer(from_fn_with_state(app.clone(), require_token)),
             Access::Admin => methods.route_layer(from_fn_with_state(app.clone(), require_admin)),
         };
@@ -175,7 +196,7 @@ pub fn router(app: Shared, limits: Limits) -> Router {
     let slots = Arc::new(Semaphore::new(limits.concurrency.max(1)));
     router
         .fallback(not_found)
-        .with_state(app)
+        .with_state(app.clone())
         .layer(DefaultBodyLimit::max(limits.body))
         .layer(RequestBodyLimitLayer::new(limits.body))
         .layer(from_fn_with_state(slots, limit_concurrency))
@@ -185,6 +206,7 @@ pub fn router(app: Shared, limits: Limits) -> Router {
         ))
         .layer(CatchPanicLayer::new())
         .layer(map_response(problemize))
+        .layer(from_fn_with_state(app, page::html_errors))
 }
 
 /// Waits for one of `--max-concurrency` slots. It runs inside the timeout, so a request

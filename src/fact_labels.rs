@@ -201,6 +201,16 @@ pub fn question(pointer: &str) -> Option<String> {
     )
 }
 
+/// True when the fact at `pointer` is a count of rights or people that a deal could set to
+/// none (board seats, employees hired): what-if tries "none" for these, and only these, so
+/// an amount such as a turnover is never offered as "none".
+pub fn is_count(pointer: &str) -> bool {
+    matches!(
+        pointer.rsplit('/').next(),
+        Some("board_seats" | "employees_hired")
+    )
+}
+
 /// The fact at `pointer` in words, e.g. `/transaction/value_usd` → "the value of this
 /// acquisition"; a pointer the vocabulary does not know is returned as written.
 pub fn label(pointer: &str) -> String {
@@ -259,6 +269,14 @@ pub fn label(pointer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_counts_of_rights_or_people_are_counts() {
+        assert!(is_count("/governance/board_seats"));
+        assert!(is_count("/target/employees_hired"));
+        assert!(!is_count("/acquirer/worldwide_turnover_eur"));
+        assert!(!is_count("/governance/board_size"));
+    }
 
     #[test]
     fn names_facts_in_words() {

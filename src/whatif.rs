@@ -290,9 +290,7 @@ fn candidates(f: &Finding, as_of: Date) -> Vec<Candidate> {
         // A count the rule read but did not compare (board seats): try none.
         if let Some(n) = fact.value.as_f64()
             && n >= 1.0
-            && n.fract() == 0.0
-            && !fact.pointer.ends_with("_usd")
-            && !fact.pointer.ends_with("_pct")
+            && crate::fact_labels::is_count(&fact.pointer)
             && !f
                 .comparisons
                 .iter()

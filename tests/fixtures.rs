@@ -398,6 +398,7 @@ fn every_matrix_row_traces_to_its_deciding_finding() {
     let fee = hsr.fee.as_ref().unwrap();
     assert_eq!(
         (fee.amount, fee.rule.as_str()),
-        (275_000.0, "us.hsr.filing")
+        // Signed 2026-02-02, no filing date: the 2025 schedule's tier 3 (regulatory-facts §1c).
+        (265_000.0, "us.hsr.filing")
     );
 }

@@ -264,12 +264,13 @@ fn resolve_use<'p>(
                     r.row.from
                 )
             });
-            // Building the record clones long texts: only do it for a new use.
+            // One entry per figure (table row): the same row read again on another date
+            // says nothing new. Building the record clones long texts: only for a new one.
             if !st
                 .record
                 .parameters
                 .iter()
-                .any(|p| p.name == name && p.from == r.row.from && p.on == on)
+                .any(|p| p.name == name && p.from == r.row.from)
             {
                 st.record.parameters.push(r.to_use(on));
             }

@@ -81,6 +81,9 @@ pub enum Obligation {
     Voluntary,
     /// A duty to inform the authority, without a review or a waiting period.
     InformationDuty,
+    /// Filing is voluntary except in cases the regime makes mandatory (CFIUS: mandatory
+    /// declarations); the verdict says whether this deal is such a case.
+    MandatoryInDefinedCases,
 }
 
 impl Obligation {
@@ -90,6 +93,7 @@ impl Obligation {
             Obligation::Mandatory => "mandatory",
             Obligation::Voluntary => "voluntary",
             Obligation::InformationDuty => "information duty",
+            Obligation::MandatoryInDefinedCases => "mandatory in defined cases, else voluntary",
         }
     }
 }
@@ -267,22 +271,36 @@ pub(crate) fn render_text(rows: &[MatrixRow], out: &mut String) {
         "\n{}\nFILING MATRIX (one row per regime; the verdict and fee come from the finding named)\n\n",
         "-".repeat(WIDTH)
     ));
-    out.push_str(&format!(
-        "  {:<20} {:<17} {:<22} {:<18} {}\n",
-        "regime", "verdict", "obligation", "initial clock", "fee"
-    ));
-    for row in rows {
-        out.push_str(
-            format!(
-                "  {:<20} {:<17} {:<22} {:<18} {}",
-                row.regime,
-                row.verdict.label(),
+    let cells: Vec<[String; 5]> = rows
+        .iter()
+        .map(|row| {
+            [
+                row.regime.clone(),
+                row.verdict.label().to_string(),
                 kind_words(row),
-                row.clock_short.as_deref().unwrap_or("none"),
-                row.fee.as_ref().map(fee_short).unwrap_or_default()
-            )
-            .trim_end(),
-        );
+                row.clock_short
+                    .clone()
+                    .unwrap_or_else(|| "none".to_string()),
+                row.fee.as_ref().map(fee_short).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let head = ["regime", "verdict", "obligation", "initial clock", "fee"].map(String::from);
+    // Columns as wide as their widest cell, so a long obligation never runs into the clock.
+    let mut width = [0usize; 5];
+    for line in std::iter::once(&head).chain(&cells) {
+        for (w, c) in width.iter_mut().zip(line) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    for line in std::iter::once(&head).chain(&cells) {
+        let mut text = String::from(" ");
+        for (w, c) in width.iter().zip(line) {
+            text.push(' ');
+            text.push_str(c);
+            text.push_str(&" ".repeat(w - c.chars().count()));
+        }
+        out.push_str(text.trim_end());
         out.push('\n');
     }
     for row in rows.iter().filter(|r| {

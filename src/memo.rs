@@ -596,6 +596,7 @@ fn obligation_words(o: Obligation) -> &'static str {
         Obligation::Mandatory => "mandatory",
         Obligation::Voluntary => "voluntary",
         Obligation::InformationDuty => "information duty",
+        Obligation::MandatoryInDefinedCases => "mandatory in defined cases, else voluntary",
     }
 }
 
@@ -1385,10 +1386,32 @@ fn timeline_blocks(t: &Timeline) -> Vec<Block> {
             Some(m) => vec![date(m.date)],
             None => vec![text("no sourced figure")],
         };
-        let worst = |x: &crate::timeline::RegimeTimeline| match (&x.worst, x.unbounded) {
-            (Some(m), false) => vec![date(m.date)],
-            (Some(m), true) => vec![date(m.date), text(" (no legal bound: see below)")],
-            (None, _) => vec![text("no legal bound")],
+        // A date counted through holidays the pack does not tabulate may be early: the flag
+        // stands with the date, not only in the notes below.
+        let early = |x: &crate::timeline::RegimeTimeline| {
+            x.notes.iter().any(|n| n.contains("not tabulated"))
+        };
+        let flagged = |x: &crate::timeline::RegimeTimeline, d| {
+            let mut cell = vec![date(d)];
+            if early(x) {
+                cell.push(text(" (may be early: holidays not tabulated, "));
+                cell.push(strong("UNCONFIRMED"));
+                cell.push(text(")"));
+            }
+            cell
+        };
+        let worst = |x: &crate::timeline::RegimeTimeline| match &x.worst {
+            Some(m) if x.estimate => vec![
+                date(m.date),
+                text(" (an average, only if an in-depth investigation opens; not a bound)"),
+            ],
+            Some(m) if x.unbounded => {
+                let mut cell = flagged(x, m.date);
+                cell.push(text(" (stop-the-clock pauses not counted: see below)"));
+                cell
+            }
+            Some(m) => flagged(x, m.date),
+            None => vec![text("no legal bound")],
         };
         blocks.push(Block::Table(
             vec![
@@ -1403,7 +1426,7 @@ fn timeline_blocks(t: &Timeline) -> Vec<Block> {
                 .map(|x| {
                     vec![
                         vec![text(&x.name)],
-                        vec![date(x.earliest.date)],
+                        flagged(x, x.earliest.date),
                         typical(&x.typical),
                         worst(x),
                         vec![if x.passes_outside {

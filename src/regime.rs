@@ -82,6 +82,11 @@ pub struct Branch {
     /// computed date, if any, is not a limit.
     #[serde(default)]
     pub unbounded: bool,
+    /// True when the branch's length is an average from practice, not a legal period: it is
+    /// shown, but it neither decides which regime drives closing nor counts as passing the
+    /// outside date.
+    #[serde(default)]
+    pub estimate: bool,
     /// Where the lengths come from.
     pub source: String,
 }

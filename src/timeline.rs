@@ -38,13 +38,20 @@ pub struct RegimeTimeline {
     /// Worst case on the extension branch (Second Request, Phase II), where bounded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worst: Option<Milestone>,
-    /// True when the worst case (or, without one, the earliest) falls after `dates.outside`.
+    /// True when the last date the regime can be relied on to clear by (a bounded worst
+    /// case, else the earliest) falls after `dates.outside`; an unbounded branch's estimate
+    /// passing it is said in the notes instead.
     pub passes_outside: bool,
     /// True when the worst-case branch has no legal bound (a Second Request's compliance
     /// time, stop-the-clock): `worst` is then a sourced figure or a bound without pauses,
     /// not a limit.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unbounded: bool,
+    /// True when `worst` is an average from practice (e.g. the length of in-depth
+    /// investigations), not a legal period: it does not decide `drives_closing` or
+    /// `passes_outside`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimate: bool,
     /// Caveats (unbounded stop-the-clock, UNCONFIRMED figures, untabulated holidays).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -272,7 +279,7 @@ pub fn build(
         }
         let start_words = regime.clock.start.as_deref().unwrap_or("filing");
         let mut rt_notes: Vec<String> = Vec::new();
-        let mut milestone = |kind: BranchKind| -> Option<(Milestone, bool)> {
+        let mut milestone = |kind: BranchKind| -> Option<(Milestone, (bool, bool))> {
             let branch = regime.clock.branches.iter().find(|b| b.kind == kind)?;
             let (start, words) = match (branch.from, signing) {
                 (StartEvent::Signing, Some(s)) => {
@@ -285,6 +292,25 @@ pub fn build(
                     ));
                     (filing, "the filing date".to_string())
                 }
+                (StartEvent::Filing, _) if filing_assumed => {
+                    // An assumed filing cannot be received on a day the authority is closed:
+                    // it is taken on the next business day of the clock's own calendar.
+                    let cal = branch
+                        .steps
+                        .first()
+                        .and_then(|s| s.calendar.as_ref())
+                        .and_then(|c| calendars.get(c));
+                    let (start, why) = next_business_day(filing, cal);
+                    if let (Some(why), Some(cal)) = (why, cal) {
+                        rt_notes.push(format!(
+                            "The assumed filing date {} is {why} on the {}, so the filing is taken as received on the next business day, {}.",
+                            dated(filing),
+                            cal.name,
+                            dated(start)
+                        ));
+                    }
+                    (start, start_words.to_string())
+                }
                 (StartEvent::Filing, _) => (filing, start_words.to_string()),
             };
             let (date, basis, more) = run_branch(branch, start, &words, calendars)?;
@@ -293,7 +319,10 @@ pub fn build(
                 Some(t) => format!("{basis} {}", sentence(t)),
                 None => basis,
             };
-            Some((Milestone { date, basis }, branch.unbounded))
+            Some((
+                Milestone { date, basis },
+                (branch.unbounded, branch.estimate),
+            ))
         };
         let Some((earliest, _)) = milestone(BranchKind::Earliest) else {
             notes.push(format!(
@@ -304,7 +333,8 @@ pub fn build(
         };
         let typical = milestone(BranchKind::Typical).map(|(m, _)| m);
         let worst = milestone(BranchKind::Worst);
-        let unbounded = worst.as_ref().is_some_and(|(_, u)| *u);
+        let unbounded = worst.as_ref().is_some_and(|(_, (u, _))| *u);
+        let estimate = worst.as_ref().is_some_and(|(_, (_, e))| *e);
         let worst = worst.map(|(m, _)| m);
         rt_notes.extend(regime.clock.notes.iter().cloned());
         for b in regime
@@ -319,8 +349,17 @@ pub fn build(
                 b.text.as_deref().unwrap_or("no fixed length")
             ));
         }
-        let last = worst.as_ref().unwrap_or(&earliest).date;
+        let last = bounded_last(worst.as_ref(), estimate, &earliest);
         let passes_outside = outside.is_some_and(|o| last > o);
+        if let (Some(o), Some(w)) = (outside, worst.as_ref())
+            && estimate
+            && w.date > o
+        {
+            rt_notes.push(format!(
+                "The estimate for the extension branch ({}) falls after the outside date {o}; it is an average, not a bound, so it is not counted as passing the outside date.",
+                w.date
+            ));
+        }
         if let Some(o) = outside
             && earliest.date > o
         {
@@ -339,32 +378,44 @@ pub fn build(
             worst,
             passes_outside,
             unbounded,
+            estimate,
             notes: rt_notes,
         });
     }
-    // Latest worst case (or earliest, without one) first; ties by id, for stable output.
-    out.sort_by(|a, b| {
-        let key = |r: &RegimeTimeline| r.worst.as_ref().unwrap_or(&r.earliest).date;
-        key(b).cmp(&key(a)).then_with(|| a.regime.cmp(&b.regime))
-    });
+    // Latest bounded clearance first (a bounded worst case, else the earliest): an average
+    // for an unbounded branch is not a date a regime can be relied on to clear by, so it
+    // does not decide the critical path. Ties by id, for stable output.
+    let key = |r: &RegimeTimeline| bounded_last(r.worst.as_ref(), r.estimate, &r.earliest);
+    out.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.regime.cmp(&b.regime)));
     let (drives_closing, drives_closing_basis) = match out.first() {
         Some(first) => {
-            let last = first.worst.as_ref().unwrap_or(&first.earliest).date;
-            let which = if first.worst.is_some() {
+            let last = key(first);
+            let which = if first.worst.is_some() && !first.estimate {
                 "worst case"
             } else {
-                "earliest clearance"
+                "clearance on its statutory periods"
             };
             let mut basis = format!(
                 "{} has the latest {which}, {}{}.",
                 first.name,
                 dated(last),
-                if first.unbounded {
-                    " (not a bound: see its notes)"
+                if first.unbounded && !first.estimate {
+                    " (a bound without pauses: see its notes)"
                 } else {
                     ""
                 }
             );
+            let estimated: Vec<&str> = out
+                .iter()
+                .filter(|r| r.estimate)
+                .map(|r| r.name.as_str())
+                .collect();
+            if !estimated.is_empty() {
+                basis.push_str(&format!(
+                    " Ranked without the averages given for in-depth investigations ({}), which are not bounds: if one opens, that regime may drive closing instead.",
+                    estimated.join(", ")
+                ));
+            }
             // The base case can have another critical path.
             if let Some(e) = out.iter().max_by(|a, b| {
                 a.earliest
@@ -411,6 +462,55 @@ pub fn build(
     })
 }
 
+/// What kind of date a worst case is, for the renderers.
+pub(crate) fn worst_qualifier(r: &RegimeTimeline) -> &'static str {
+    if r.estimate {
+        " (an average if the in-depth branch opens, not a bound)"
+    } else if r.unbounded {
+        " (without stop-the-clock pauses, which have no bound)"
+    } else {
+        ""
+    }
+}
+
+/// The last date a regime's periods give: its worst case unless that is an average from
+/// practice, else its earliest clearance.
+fn bounded_last(worst: Option<&Milestone>, estimate: bool, earliest: &Milestone) -> Date {
+    match worst {
+        Some(w) if !estimate => w.date,
+        _ => earliest.date,
+    }
+}
+
+/// `d`, or the next day that is a business day of `cal`, with why `d` was not one.
+fn next_business_day(d: Date, cal: Option<&Calendar>) -> (Date, Option<String>) {
+    let Some(cal) = cal else {
+        return (d, None);
+    };
+    let why = match cal.day_off(d) {
+        None => return (d, None),
+        Some(DayOff::Weekend(w)) => format!("a {}", calendar::weekday_name(w)),
+        Some(DayOff::Holiday(h)) => format!("a holiday ({h})"),
+    };
+    let mut at = d;
+    // A calendar has at most a few days off in a row; the bound only guards bad data.
+    for _ in 0..31 {
+        match at
+            .civil()
+            .tomorrow()
+            .ok()
+            .and_then(|n| Date::from_ymd(n.year(), n.month(), n.day()))
+        {
+            Some(next) => at = next,
+            None => break,
+        }
+        if cal.day_off(at).is_none() {
+            break;
+        }
+    }
+    (at, Some(why))
+}
+
 /// A text as a sentence: capitalised, with a full stop.
 fn sentence(t: &str) -> String {
     let mut s = crate::regime::cap(t);
@@ -442,13 +542,7 @@ pub(crate) fn render_text(t: &Timeline, out: &mut String) {
         let worst = r
             .worst
             .as_ref()
-            .map(|w| {
-                format!(
-                    ", worst {}{}",
-                    w.date,
-                    if r.unbounded { " (not a bound)" } else { "" }
-                )
-            })
+            .map(|w| format!(", worst {}{}", w.date, worst_qualifier(r)))
             .unwrap_or_default();
         let typical = r
             .typical
@@ -509,7 +603,7 @@ pub(crate) fn render_markdown(t: &Timeline, out: &mut String) {
                 r.earliest.date,
                 d(&r.typical),
                 d(&r.worst),
-                if r.unbounded { " (not a bound)" } else { "" },
+                worst_qualifier(r),
                 if r.passes_outside { "**yes**" } else { "no" }
             ));
         }

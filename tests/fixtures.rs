@@ -327,10 +327,24 @@ fn the_worst_case_past_the_outside_date_is_flagged_and_the_driver_named() {
         Some("2025-08-29")
     );
     let ids: Vec<&str> = t.regimes.iter().map(|x| x.regime.as_str()).collect();
-    assert_eq!(ids, ["us.hsr", "eu.eumr"], "latest worst case first");
-    assert!(t.regimes.iter().all(|x| x.passes_outside));
-    assert_eq!(t.drives_closing.as_deref(), Some("us.hsr"));
-    let eu = &t.regimes[1];
+    // The EU's Phase II bound (35 + 125 working days from the 2025-03-03 filing, weekends
+    // only: 2025-10-13) is the latest date a period gives; HSR's worst
+    // case is the DAMITT average, an estimate that neither ranks nor passes the outside
+    // date (its initial period ends 2025-04-02), though the report says it falls after it.
+    assert_eq!(ids, ["eu.eumr", "us.hsr"], "latest bounded clearance first");
+    assert_eq!(t.drives_closing.as_deref(), Some("eu.eumr"));
+    let hsr = &t.regimes[1];
+    assert!(hsr.estimate && !hsr.passes_outside);
+    assert!(
+        hsr.notes
+            .iter()
+            .any(|n| n.contains("average, not a bound") && n.contains("2025-08-29")),
+        "{:?}",
+        hsr.notes
+    );
+    let eu = &t.regimes[0];
+    assert!(eu.passes_outside);
+    assert_eq!(eu.worst.as_ref().unwrap().date.to_string(), "2025-10-13");
     assert_eq!(eu.earliest.date.to_string(), "2025-04-07");
     // No Commission holidays are tabulated for 2025: the report says the date may be early.
     assert!(
@@ -400,5 +414,23 @@ fn every_matrix_row_traces_to_its_deciding_finding() {
         (fee.amount, fee.rule.as_str()),
         // Signed 2026-02-02, no filing date: the 2025 schedule's tier 3 (regulatory-facts §1c).
         (265_000.0, "us.hsr.filing")
+    );
+}
+
+#[test]
+fn an_assumed_filing_on_a_federal_holiday_is_received_the_next_business_day() {
+    // Signed Monday 2025-02-17, Washington's Birthday, with no filing date: the HSR filing
+    // is taken as received Tuesday 2025-02-18, and 30 days from it end Thursday 2025-03-20.
+    let r = fixture("merger-eu-art1-2-full-acquisition-above-thresholds");
+    let t = r.timeline.as_ref().unwrap();
+    assert!(t.filing_assumed);
+    let hsr = t.regimes.iter().find(|x| x.regime == "us.hsr").unwrap();
+    assert_eq!(hsr.earliest.date.to_string(), "2025-03-20");
+    assert!(
+        hsr.notes
+            .iter()
+            .any(|n| n.contains("Washington") && n.contains("2025-02-18")),
+        "{:?}",
+        hsr.notes
     );
 }

@@ -306,6 +306,7 @@ fn matrix_and_timeline_render_when_present_and_say_so_when_absent() {
             worst: None,
             passes_outside: true,
             unbounded: false,
+            estimate: false,
             notes: vec!["Second Request length unbounded".into()],
         }],
         drives_closing: Some("us.hsr".into()),

@@ -20,12 +20,19 @@ pub(crate) enum Inline {
     Code(String),
     /// Bold text.
     Strong(String),
+    /// Emphasised text (a section's name in a cross-reference).
+    Emph(String),
     /// Link text and URL; rendered as plain text when the URL is not safe.
     Link(String, String),
     /// An answer (verdict, status): symbol and word, coloured in HTML.
     Badge(Tone, String),
     /// Text that must not wrap (a date, whose hyphens browsers would break at).
     NoWrap(String),
+    /// Text that stands for nothing to say (a dash in an empty cell): grey in HTML.
+    Muted(String),
+    /// A line break inside a table cell. Markdown table cells cannot hold one, so there it
+    /// is "; ", which reads as the same list of parts.
+    Break,
 }
 
 /// A line of styled runs.
@@ -52,6 +59,8 @@ pub(crate) enum Block {
     Pairs(Vec<(String, Line)>),
     /// One finding, boxed in HTML so findings read as separate cards.
     Card(Vec<Block>),
+    /// Secondary matter (bases, caveats, cross-references), set small in HTML.
+    Small(Vec<Block>),
 }
 
 impl Block {
@@ -106,6 +115,15 @@ pub(crate) fn code(s: impl Into<String>) -> Inline {
 /// Bold.
 pub(crate) fn strong(s: impl Into<String>) -> Inline {
     Inline::Strong(s.into())
+}
+
+/// The text with its first letter in upper case (a sentence made of a lower-case phrase).
+pub(crate) fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
 }
 
 /// The tone of a finding's status: one mapping, so every document colours answers alike.
@@ -194,6 +212,26 @@ impl Document {
     }
 }
 
+/// A line as plain text: the words without their styles (a badge without its symbol), for
+/// outputs that lay text out themselves.
+pub(crate) fn plain(line: &Line) -> String {
+    let mut out = String::new();
+    for i in line {
+        match i {
+            Inline::Text(s)
+            | Inline::Code(s)
+            | Inline::Strong(s)
+            | Inline::Emph(s)
+            | Inline::Link(s, _)
+            | Inline::Badge(_, s)
+            | Inline::NoWrap(s)
+            | Inline::Muted(s) => out.push_str(s),
+            Inline::Break => out.push_str("; "),
+        }
+    }
+    out
+}
+
 /// Escapes Markdown: characters that would start emphasis, links, raw HTML or code, and
 /// underscores only where they could open or close emphasis (not inside words such as
 /// `insufficient_data`).
@@ -250,9 +288,10 @@ fn md_line(line: &Line) -> String {
     let mut out = String::new();
     for i in line {
         match i {
-            Inline::Text(s) | Inline::NoWrap(s) => out.push_str(&md_text(s)),
+            Inline::Text(s) | Inline::NoWrap(s) | Inline::Muted(s) => out.push_str(&md_text(s)),
             Inline::Code(s) => out.push_str(&md_code(s)),
             Inline::Strong(s) => md_emphasis("**", s, &mut out),
+            Inline::Emph(s) => md_emphasis("*", s, &mut out),
             Inline::Link(t, u) => match html::safe_url(u) {
                 Some(u) => out.push_str(&format!("[{}]({})", md_text(t), md_url(u))),
                 None => out.push_str(&md_text(t)),
@@ -260,6 +299,7 @@ fn md_line(line: &Line) -> String {
             Inline::Badge(tone, s) => {
                 out.push_str(&format!("**{} {}**", tone.symbol(), md_text(s)));
             }
+            Inline::Break => out.push_str("; "),
         }
     }
     out
@@ -307,7 +347,7 @@ fn md_block(b: &Block, out: &mut String) {
                 out.push_str(&format!("- **{}:** {}\n", md_text(k), md_line(v)));
             }
         }
-        Block::Card(blocks) => {
+        Block::Card(blocks) | Block::Small(blocks) => {
             for b in blocks {
                 md_block(b, out);
             }
@@ -322,12 +362,17 @@ fn html_line(line: &Line) -> String {
             Inline::Text(s) => out.push_str(&html::escape(s)),
             Inline::Code(s) => out.push_str(&format!("<code>{}</code>", html::escape(s))),
             Inline::Strong(s) => out.push_str(&format!("<strong>{}</strong>", html::escape(s))),
+            Inline::Emph(s) => out.push_str(&format!("<em>{}</em>", html::escape(s))),
             Inline::Link(t, u) => out.push_str(&html::link(t, u)),
             Inline::Badge(tone, s) => out.push_str(&html::badge(*tone, s)),
             Inline::NoWrap(s) => out.push_str(&format!(
                 "<span class=\"nowrap\">{}</span>",
                 html::escape(s)
             )),
+            Inline::Muted(s) => {
+                out.push_str(&format!("<span class=\"muted\">{}</span>", html::escape(s)))
+            }
+            Inline::Break => out.push_str("<br>"),
         }
     }
     out
@@ -383,8 +428,13 @@ fn html_block(b: &Block, out: &mut String) {
             }
             out.push_str("</dl>\n");
         }
-        Block::Card(blocks) => {
-            out.push_str("<div class=\"box\">\n");
+        Block::Card(blocks) | Block::Small(blocks) => {
+            let class = if matches!(b, Block::Card(_)) {
+                "box"
+            } else {
+                "small"
+            };
+            out.push_str(&format!("<div class=\"{class}\">\n"));
             for b in blocks {
                 html_block(b, out);
             }
@@ -411,6 +461,22 @@ mod tests {
         let line = vec![Inline::Link("x".into(), "javascript:alert(1)".into())];
         assert_eq!(md_line(&line), "x");
         assert_eq!(html_line(&line), "x");
+    }
+
+    #[test]
+    fn emphasis_hugs_the_words_and_breaks_read_alike() {
+        let line = vec![
+            strong("Note "),
+            Inline::Emph("Findings".into()),
+            Inline::Break,
+            Inline::Muted("—".into()),
+        ];
+        assert_eq!(md_line(&line), "**Note** *Findings*; —");
+        assert_eq!(
+            html_line(&line),
+            "<strong>Note </strong><em>Findings</em><br><span class=\"muted\">—</span>"
+        );
+        assert_eq!(plain(&line), "Note Findings; —");
     }
 
     #[test]

@@ -10,7 +10,8 @@
 
 use crate::deal::ParsedDeal;
 use crate::doc::{
-    Block, Document, Inline, Line, Section, code, status_tone, strong, text, verdict_tone,
+    Block, Document, Inline, Line, Section, capitalise, code, status_tone, strong, text,
+    verdict_tone,
 };
 use crate::fact_labels;
 use crate::finding::{Finding, ParameterUse, Status};
@@ -78,14 +79,6 @@ fn prose(s: &str) -> Line {
         }
     }
     out
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
-    }
 }
 
 fn status_words(s: Status) -> &'static str {

@@ -10,6 +10,9 @@
 //!
 //! What is the same everywhere is counted, not listed: a reader comparing structures wants
 //! the differences.
+//!
+//! Markdown and HTML are one document (`doc.rs`, as the memo) rendered twice; the text
+//! rendering lays the same table rows out for a terminal.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -2,7 +2,7 @@
 //! the notifiable event) and, optionally, a [`WhatIf`]; rendered to Markdown or to one
 //! self-contained HTML page.
 //!
-//! The memo is first built as a small document (sections of headings, paragraphs, lists,
+//! The memo is first built as a document (`doc.rs`: sections of headings, paragraphs, lists,
 //! tables and term/value pairs) and then rendered: both formats say exactly the same thing,
 //! and neither renderer decides anything. Sections follow issue #6: summary, filing matrix,
 //! notifiable event, regime by regime, substantive risk, timeline, information requests,

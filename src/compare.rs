@@ -10,6 +10,9 @@
 //!
 //! What is the same everywhere is counted, not listed: a reader comparing structures wants
 //! the differences.
+//!
+//! Markdown and HTML are one document (`doc.rs`, as the memo) rendered twice; the text
+//! rendering lays the same table rows out for a terminal.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,6 +22,10 @@ use serde_json::Value;
 
 use crate::date::Date;
 use crate::deal::{DEAL_SCHEMA, ParsedDeal};
+use crate::doc::{
+    self, Block, Document, Inline, Line, Section as DocSection, capitalise, code, status_tone,
+    strong, text, verdict_tone,
+};
 use crate::fact_labels;
 use crate::finding::{Comparison, Finding, Operator, Severity, Status};
 use crate::matrix::{MatrixRow, Verdict};
@@ -1208,8 +1215,56 @@ fn counts_words(c: &Counts, highest: Option<Severity>) -> String {
     format!("{}{high}", parts.join(", "))
 }
 
+/// Cells as plain text, for the aligned tables of [`VariantComparison::to_text`].
+fn plain_rows(rows: &[Vec<Line>]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| r.iter().map(doc::plain).collect())
+        .collect()
+}
+
+/// A name followed by its id in parentheses, the id in code type.
+fn named(name: &str, id: &str) -> Line {
+    vec![text(format!("{name} (")), code(id), text(")")]
+}
+
+/// Lines of secondary matter (bases, caveats) as a small list; nothing when there are none.
+fn small_list(lines: &[String]) -> Option<Block> {
+    (!lines.is_empty()).then(|| {
+        Block::Small(vec![Block::List(
+            lines.iter().map(|l| vec![text(l)]).collect(),
+        )])
+    })
+}
+
+/// The dash of a cell with nothing in it.
+fn none() -> Line {
+    vec![Inline::Muted("—".to_string())]
+}
+
+/// The first cell of a row, then one cell per variant.
+fn row_of<T>(
+    first: Line,
+    cells: impl IntoIterator<Item = T>,
+    cell: impl Fn(T) -> Line,
+) -> Vec<Line> {
+    std::iter::once(first)
+        .chain(cells.into_iter().map(cell))
+        .collect()
+}
+
+const TIMELINE_ROWS: [&str; 4] = [
+    "filing date",
+    "drives closing",
+    "earliest closing",
+    "worst case",
+];
+
 impl VariantComparison {
     /// The comparison as plain text with aligned columns, for a terminal.
+    ///
+    /// Laid out for a terminal rather than rendered from the document: columns are headed
+    /// by short keys when labels are long, and a regime's differing aspects are rows of
+    /// their own. The table rows are the same as the document's.
     pub fn to_text(&self) -> String {
         let n = self.variants.len();
         let cap = ((TEXT_WIDTH - FIRST_COLUMN) / n.max(1))
@@ -1229,6 +1284,16 @@ impl VariantComparison {
                 .chain(heads.iter().cloned())
                 .collect()
         };
+        let table = |indent: &str, first: &str, rows: &[Vec<Line>]| {
+            text_table(indent, &header(first), &plain_rows(rows), &caps)
+        };
+        let items = |lines: Vec<String>, out: &mut String| {
+            for line in lines {
+                let mut item = String::new();
+                crate_wrap(&line, "    ", &mut item);
+                out.push_str(&item.replacen("    ", "  - ", 1));
+            }
+        };
         let mut out = String::new();
         out.push_str(&format!(
             "dealscreen compare: {} variants | {} rules | rules sha256 {}\n\n",
@@ -1246,7 +1311,6 @@ impl VariantComparison {
                 "{head}: {}\n",
                 v.deal_name.as_deref().unwrap_or(&v.deal_id)
             ));
-            let mut detail = String::new();
             crate_wrap(
                 &format!(
                     "deal `{}` as of {}, sha256 {}; {}",
@@ -1256,57 +1320,35 @@ impl VariantComparison {
                     counts_words(&v.counts, v.highest_severity)
                 ),
                 "    ",
-                &mut detail,
+                &mut out,
             );
-            out.push_str(&detail);
         }
         if !self.notes.is_empty() {
             out.push_str("\nnotes:\n");
-            for note in &self.notes {
-                let mut item = String::new();
-                crate_wrap(note, "    ", &mut item);
-                out.push_str(&item.replacen("    ", "  - ", 1));
-            }
+            items(self.notes.clone(), &mut out);
         }
 
         out.push_str(&format!("\n{}\n", self.regimes_head("REGIMES")));
         if !self.regimes.differ.is_empty() {
-            let mut rows = Vec::new();
+            // One row per differing aspect: a terminal has no line breaks inside a cell.
+            let mut rows: Vec<Vec<String>> = Vec::new();
             for r in &self.regimes.differ {
-                let mut row = vec![r.name.clone()];
-                row.extend(
-                    r.cells
-                        .iter()
-                        .map(|c| dash(c.as_ref(), |c| c.verdict.as_str().to_string())),
-                );
-                rows.push(row);
+                let aspect = |name: &str, f: &dyn Fn(&RegimeCell) -> String| -> Vec<String> {
+                    std::iter::once(name.to_string())
+                        .chain(r.cells.iter().map(|c| dash(c.as_ref(), f)))
+                        .collect()
+                };
+                rows.push(aspect(&r.name, &|c| c.verdict.as_str().to_string()));
                 if r.differs.contains(&Aspect::DecidedBy) {
-                    let mut row = vec!["  decided by".to_string()];
-                    row.extend(
-                        r.cells
-                            .iter()
-                            .map(|c| dash(c.as_ref(), |c| c.decided_by.clone())),
-                    );
-                    rows.push(row);
+                    rows.push(aspect("decided by", &|c| c.decided_by.clone()));
                 }
                 if r.differs.contains(&Aspect::Fee) {
-                    let mut row = vec!["  fee".to_string()];
-                    row.extend(r.cells.iter().map(|c| {
-                        fee_words(
-                            c.as_ref().and_then(|c| c.fee.as_ref()),
-                            c.as_ref().map(|c| c.verdict),
-                        )
+                    rows.push(aspect("fee", &|c| {
+                        fee_words(c.fee.as_ref(), Some(c.verdict))
                     }));
-                    rows.push(row);
                 }
                 if r.differs.contains(&Aspect::ReviewClock) {
-                    let mut row = vec!["  review clock".to_string()];
-                    row.extend(
-                        r.cells
-                            .iter()
-                            .map(|c| dash(c.as_ref(), |c| c.review_clock.clone())),
-                    );
-                    rows.push(row);
+                    rows.push(aspect("review clock", &|c| c.review_clock.clone()));
                 }
             }
             out.push('\n');
@@ -1328,28 +1370,10 @@ impl VariantComparison {
             );
         }
 
-        out.push_str(&format!(
-            "\n{}\n",
-            section_head(
-                "FINDINGS",
-                self.findings.differ.len(),
-                self.findings.same,
-                "finding"
-            )
-        ));
+        out.push_str(&format!("\n{}\n", self.findings_head("FINDINGS")));
         if !self.findings.differ.is_empty() {
-            let rows: Vec<Vec<String>> = self
-                .findings
-                .differ
-                .iter()
-                .map(|f| {
-                    std::iter::once(f.rule.clone())
-                        .chain(f.cells.iter().map(|c| dash(c.as_ref(), status_words)))
-                        .collect()
-                })
-                .collect();
             out.push('\n');
-            out.push_str(&text_table("  ", &header("rule"), &rows, &caps));
+            out.push_str(&table("  ", "rule", &self.finding_rows()));
             for f in &self.findings.differ {
                 out.push('\n');
                 crate_wrap(
@@ -1366,33 +1390,13 @@ impl VariantComparison {
                 }
                 if !f.facts.is_empty() {
                     out.push_str("    facts that differ:\n");
-                    let rows: Vec<Vec<String>> = f
-                        .facts
-                        .iter()
-                        .map(|x| {
-                            std::iter::once(format!("{} ({})", x.label, x.pointer))
-                                .chain(x.texts.iter().cloned())
-                                .collect()
-                        })
-                        .collect();
-                    out.push_str(&text_table("      ", &header("fact"), &rows, &caps));
+                    out.push_str(&table("      ", "fact", &fact_rows(f)));
                 }
                 if !f.tests.is_empty() {
                     out.push_str("    threshold tests that differ:\n");
-                    let rows: Vec<Vec<String>> = f
-                        .tests
-                        .iter()
-                        .map(|t| {
-                            std::iter::once(test_head(t))
-                                .chain(t.cells.iter().map(|c| test_cell(t, c.as_ref())))
-                                .collect()
-                        })
-                        .collect();
-                    out.push_str(&text_table("      ", &header("test"), &rows, &caps));
-                    for t in &f.tests {
-                        if let Some(note) = &t.threshold_note {
-                            crate_wrap(note, "      ", &mut out);
-                        }
+                    out.push_str(&table("      ", "test", &test_rows(f)));
+                    for note in f.tests.iter().filter_map(|t| t.threshold_note.as_ref()) {
+                        crate_wrap(note, "      ", &mut out);
                     }
                 }
             }
@@ -1400,113 +1404,36 @@ impl VariantComparison {
 
         out.push_str(&format!("\n{}\n", self.fees_head("FEES")));
         if !self.fees.differ.is_empty() {
-            let rows: Vec<Vec<String>> = self
-                .fees
-                .differ
-                .iter()
-                .map(|f| {
-                    std::iter::once(format!("{} ({})", f.regime, f.rule))
-                        .chain(
-                            f.cells
-                                .iter()
-                                .zip(&f.statuses)
-                                .map(|(c, s)| fee_words(c.as_ref(), s.map(as_verdict))),
-                        )
-                        .collect()
-                })
-                .collect();
             out.push('\n');
-            out.push_str(&text_table("  ", &header("regime"), &rows, &caps));
-            for line in self.fee_bases(&heads) {
-                let mut item = String::new();
-                crate_wrap(&line, "    ", &mut item);
-                out.push_str(&item.replacen("    ", "  - ", 1));
-            }
+            out.push_str(&table("  ", "regime", &self.fee_rows()));
+            items(self.fee_bases(&heads), &mut out);
         }
 
         out.push_str("\nTIMELINE: ");
-        if self.timeline.variants.iter().all(Option::is_none) {
-            out.push_str("no variant's report has a clearance timeline (none computed, or no suspensory filing triggered)\n");
-        } else {
-            out.push_str(if self.timeline.differ {
-                "the variants' clearance timelines differ\n"
-            } else {
-                "the same in every variant\n"
-            });
-            let cells: Vec<Vec<String>> = self
-                .timeline
-                .variants
-                .iter()
-                .map(|c| timeline_cell(c.as_ref()))
-                .collect();
-            let names = [
-                "filing date",
-                "drives closing",
-                "earliest closing",
-                "worst case",
-            ];
-            let rows: Vec<Vec<String>> = names
-                .iter()
-                .enumerate()
-                .map(|(k, name)| {
-                    std::iter::once((*name).to_string())
-                        .chain(cells.iter().map(|c| c[k].clone()))
-                        .collect()
-                })
-                .collect();
-            out.push('\n');
-            out.push_str(&text_table("  ", &header(""), &rows, &caps));
-            for line in timeline_notes(&self.timeline.variants, &heads) {
-                let mut item = String::new();
-                crate_wrap(&line, "    ", &mut item);
-                out.push_str(&item.replacen("    ", "  - ", 1));
-            }
-            if !self.timeline.regimes.differ.is_empty() {
-                let rows: Vec<Vec<String>> = self
-                    .timeline
-                    .regimes
-                    .differ
-                    .iter()
-                    .map(|r| {
-                        std::iter::once(r.name.clone())
-                            .chain(r.cells.iter().map(|c| clearance_words(c.as_ref())))
-                            .collect()
-                    })
-                    .collect();
-                out.push_str(&format!(
-                    "\n  clearance by regime ({} the same in every variant):\n",
-                    self.timeline.regimes.same
-                ));
-                out.push_str(&text_table("  ", &header("regime"), &rows, &caps));
+        match self.timeline_verdict() {
+            None => out.push_str(&format!("{NO_TIMELINE}\n")),
+            Some(verdict) => {
+                out.push_str(&format!("{verdict}\n"));
+                out.push('\n');
+                out.push_str(&table("  ", "", &self.timeline_rows()));
+                items(timeline_notes(&self.timeline.variants, &heads), &mut out);
+                if !self.timeline.regimes.differ.is_empty() {
+                    out.push_str(&format!(
+                        "\n  clearance by regime ({} the same in every variant):\n",
+                        self.timeline.regimes.same
+                    ));
+                    out.push_str(&table("  ", "regime", &self.clearance_rows()));
+                }
             }
         }
 
         out.push_str(&format!(
             "\n{}\n",
-            section_head(
-                "INFORMATION REQUESTS",
-                self.information_requests.differ.len(),
-                self.information_requests.same,
-                "request"
-            )
+            self.requests_head("INFORMATION REQUESTS")
         ));
         if !self.information_requests.differ.is_empty() {
-            let rows: Vec<Vec<String>> = self
-                .information_requests
-                .differ
-                .iter()
-                .map(|q| {
-                    std::iter::once(format!("{} ({})", q.question, q.pointer))
-                        .chain(
-                            q.raised
-                                .iter()
-                                .map(|r| if *r { "asked" } else { "—" }.to_string()),
-                        )
-                        .collect()
-                })
-                .collect();
             out.push('\n');
-            out.push_str(&text_table("  ", &header("question"), &rows, &caps));
+            out.push_str(&table("  ", "question", &self.request_rows()));
         }
         out
     }
@@ -1520,27 +1447,25 @@ fn crate_wrap(text: &str, indent: &str, out: &mut String) {
     }
 }
 
-fn md(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+/// The timeline section when no variant has a timeline.
+const NO_TIMELINE: &str = "no variant's report has a clearance timeline (none computed, or no suspensory filing triggered)";
+
+fn fact_rows(f: &FindingDiff) -> Vec<Vec<Line>> {
+    f.facts
+        .iter()
+        .map(|x| row_of(named(&x.label, &x.pointer), &x.texts, |t| vec![text(t)]))
+        .collect()
 }
 
-fn md_table(headers: &[String], rows: &[Vec<String>]) -> String {
-    let mut out = format!(
-        "| {} |\n|{}\n",
-        headers
-            .iter()
-            .map(|h| md(h))
-            .collect::<Vec<_>>()
-            .join(" | "),
-        "---|".repeat(headers.len())
-    );
-    for r in rows {
-        out.push_str(&format!(
-            "| {} |\n",
-            r.iter().map(|c| md(c)).collect::<Vec<_>>().join(" | ")
-        ));
-    }
-    out
+fn test_rows(f: &FindingDiff) -> Vec<Vec<Line>> {
+    f.tests
+        .iter()
+        .map(|t| {
+            row_of(vec![text(test_head(t))], &t.cells, |c| {
+                vec![text(test_cell(t, c.as_ref()))]
+            })
+        })
+        .collect()
 }
 
 impl VariantComparison {
@@ -1553,6 +1478,24 @@ impl VariantComparison {
             self.regimes.differ.len(),
             self.regimes.same,
             "regime",
+        )
+    }
+
+    fn findings_head(&self, title: &str) -> String {
+        section_head(
+            title,
+            self.findings.differ.len(),
+            self.findings.same,
+            "finding",
+        )
+    }
+
+    fn requests_head(&self, title: &str) -> String {
+        section_head(
+            title,
+            self.information_requests.differ.len(),
+            self.information_requests.same,
+            "request",
         )
     }
 
@@ -1577,564 +1520,345 @@ impl VariantComparison {
         section_head(title, self.fees.differ.len(), self.fees.same, "fee")
     }
 
+    /// Whether the timelines differ, in words; `None` when no variant has a timeline.
+    fn timeline_verdict(&self) -> Option<&'static str> {
+        if self.timeline.variants.iter().all(Option::is_none) {
+            None
+        } else if self.timeline.differ {
+            Some("the variants' clearance timelines differ")
+        } else {
+            Some("the same in every variant")
+        }
+    }
+
     fn header(&self, first: &str) -> Vec<String> {
         std::iter::once(first.to_string())
             .chain(self.variants.iter().map(|v| v.label.clone()))
             .collect()
     }
 
-    /// The comparison as Markdown tables, for review notes and tickets.
-    pub fn to_markdown(&self) -> String {
-        let mut out = format!(
-            "# Variant comparison: {} structures\n\nScreened with {} rules (rule pack SHA-256 `{}`).\n\n",
-            self.variants.len(),
-            self.ruleset.rules,
-            self.ruleset.digest
-        );
-        let rows: Vec<Vec<String>> = self
+    fn labels(&self) -> Vec<String> {
+        self.variants.iter().map(|v| v.label.clone()).collect()
+    }
+
+    fn finding_rows(&self) -> Vec<Vec<Line>> {
+        self.findings
+            .differ
+            .iter()
+            .map(|f| {
+                row_of(vec![code(&f.rule)], &f.cells, |c| match c {
+                    None => none(),
+                    Some(c) => vec![Inline::Badge(status_tone(c.status), status_words(c))],
+                })
+            })
+            .collect()
+    }
+
+    fn fee_rows(&self) -> Vec<Vec<Line>> {
+        self.fees
+            .differ
+            .iter()
+            .map(|f| {
+                row_of(
+                    named(&f.regime, &f.rule),
+                    f.cells.iter().zip(&f.statuses),
+                    |(c, s)| vec![text(fee_words(c.as_ref(), s.map(as_verdict)))],
+                )
+            })
+            .collect()
+    }
+
+    fn timeline_rows(&self) -> Vec<Vec<Line>> {
+        let cells: Vec<Vec<String>> = self
+            .timeline
+            .variants
+            .iter()
+            .map(|c| timeline_cell(c.as_ref()))
+            .collect();
+        TIMELINE_ROWS
+            .iter()
+            .enumerate()
+            .map(|(k, name)| row_of(vec![text(*name)], &cells, |c| vec![text(&c[k])]))
+            .collect()
+    }
+
+    fn clearance_rows(&self) -> Vec<Vec<Line>> {
+        self.timeline
+            .regimes
+            .differ
+            .iter()
+            .map(|r| {
+                row_of(vec![text(&r.name)], &r.cells, |c| {
+                    vec![text(clearance_words(c.as_ref()))]
+                })
+            })
+            .collect()
+    }
+
+    fn request_rows(&self) -> Vec<Vec<Line>> {
+        self.information_requests
+            .differ
+            .iter()
+            .map(|q| {
+                row_of(named(&q.question, &q.pointer), &q.raised, |r| {
+                    if *r { vec![text("asked")] } else { none() }
+                })
+            })
+            .collect()
+    }
+
+    /// A regime's row: the verdict, and each other aspect that differs on a line of its own.
+    fn regime_row(r: &RegimeDiff) -> Vec<Line> {
+        row_of(named(&r.name, &r.regime), &r.cells, |c| {
+            let Some(c) = c else {
+                return none();
+            };
+            let mut cell = vec![Inline::Badge(
+                verdict_tone(c.verdict),
+                c.verdict.as_str().to_string(),
+            )];
+            if r.differs.contains(&Aspect::DecidedBy) {
+                cell.extend([Inline::Break, text("by "), code(&c.decided_by)]);
+            }
+            if r.differs.contains(&Aspect::Fee) {
+                cell.extend([
+                    Inline::Break,
+                    text(format!(
+                        "fee {}",
+                        fee_words(c.fee.as_ref(), Some(c.verdict))
+                    )),
+                ]);
+            }
+            if r.differs.contains(&Aspect::ReviewClock) {
+                cell.extend([Inline::Break, text(format!("clock: {}", c.review_clock))]);
+            }
+            cell
+        })
+    }
+
+    /// The comparison as one document, rendered to Markdown and to HTML.
+    fn document(&self) -> Document {
+        let table = |first: &str, rows: Vec<Vec<Line>>| Block::Table(self.header(first), rows);
+        let head = |s: String| Block::Para(vec![text(format!("{s}."))]);
+
+        let variants = self
             .variants
             .iter()
             .map(|v| {
                 vec![
-                    v.label.clone(),
-                    v.deal_name.clone().unwrap_or_else(|| v.deal_id.clone()),
-                    format!("`{}`", v.deal_id),
-                    v.as_of.to_string(),
-                    counts_words(&v.counts, v.highest_severity),
+                    vec![strong(&v.label)],
+                    vec![text(v.deal_name.as_deref().unwrap_or(&v.deal_id))],
+                    vec![code(&v.deal_id)],
+                    vec![text(v.as_of.to_string())],
+                    vec![text(counts_words(&v.counts, v.highest_severity))],
                 ]
             })
             .collect();
-        let heads: Vec<String> = ["variant", "deal", "id", "as of", "findings"]
-            .iter()
-            .map(|s| (*s).to_string())
-            .collect();
-        out.push_str(&md_table(&heads, &rows));
-        for note in &self.notes {
-            out.push_str(&format!("\n> **Note.** {note}\n"));
-        }
+        let mut intro = vec![Block::table(
+            &["variant", "deal", "id", "as of", "findings"],
+            variants,
+        )];
+        intro.extend(
+            self.notes
+                .iter()
+                .map(|n| Block::Callout(Some("Note."), vec![text(n)])),
+        );
 
-        out.push_str(&format!(
-            "\n## Regimes\n\n{}.\n\n",
-            self.regimes_head("Regimes")
-        ));
+        let mut regimes = vec![head(self.regimes_head("Regimes"))];
         if !self.regimes.differ.is_empty() {
-            let rows: Vec<Vec<String>> = self
-                .regimes
-                .differ
-                .iter()
-                .map(|r| {
-                    std::iter::once(format!("{} (`{}`)", r.name, r.regime))
-                        .chain(r.cells.iter().map(|c| {
-                            dash(c.as_ref(), |c| {
-                                let mut s = format!("**{}**", c.verdict.as_str());
-                                if r.differs.contains(&Aspect::DecidedBy) {
-                                    s.push_str(&format!(" by `{}`", c.decided_by));
-                                }
-                                if r.differs.contains(&Aspect::Fee) {
-                                    s.push_str(&format!(
-                                        "; fee {}",
-                                        fee_words(c.fee.as_ref(), Some(c.verdict))
-                                    ));
-                                }
-                                if r.differs.contains(&Aspect::ReviewClock) {
-                                    s.push_str(&format!("; clock: {}", c.review_clock));
-                                }
-                                s
-                            })
-                        }))
-                        .collect()
-                })
-                .collect();
-            out.push_str(&md_table(&self.header("regime"), &rows));
-            out.push_str("\nWhy each differs is under the deciding rule in *Findings*: ");
-            let by: Vec<String> = self
-                .regimes
-                .differ
-                .iter()
-                .map(|r| {
-                    let rules: Vec<String> =
-                        r.decided_by.iter().map(|d| format!("`{d}`")).collect();
-                    format!("{}: {}", r.name, rules.join(", "))
-                })
-                .collect();
-            out.push_str(&format!("{}.\n", by.join("; ")));
+            regimes.push(table(
+                "regime",
+                self.regimes.differ.iter().map(Self::regime_row).collect(),
+            ));
+            let mut why = vec![
+                text("Why each differs is under the deciding rule in "),
+                Inline::Emph("Findings".to_string()),
+                text(": "),
+            ];
+            for (i, r) in self.regimes.differ.iter().enumerate() {
+                if i > 0 {
+                    why.push(text("; "));
+                }
+                why.push(text(format!("{}: ", r.name)));
+                for (k, d) in r.decided_by.iter().enumerate() {
+                    if k > 0 {
+                        why.push(text(", "));
+                    }
+                    why.push(code(d));
+                }
+            }
+            why.push(text("."));
+            regimes.push(Block::Small(vec![Block::Para(why)]));
         }
 
-        out.push_str(&format!(
-            "\n## Findings\n\n{}.\n",
-            section_head(
-                "Findings",
-                self.findings.differ.len(),
-                self.findings.same,
-                "finding"
-            )
-        ));
+        let mut findings = vec![head(self.findings_head("Findings"))];
         if !self.findings.differ.is_empty() {
-            let rows: Vec<Vec<String>> = self
-                .findings
-                .differ
-                .iter()
-                .map(|f| {
-                    std::iter::once(format!("`{}`", f.rule))
-                        .chain(f.cells.iter().map(|c| dash(c.as_ref(), status_words)))
-                        .collect()
-                })
-                .collect();
-            out.push('\n');
-            out.push_str(&md_table(&self.header("rule"), &rows));
+            findings.push(table("rule", self.finding_rows()));
             for f in &self.findings.differ {
-                out.push_str(&format!("\n### `{}` — {}\n\n", f.rule, md(&f.title)));
+                let mut card = vec![Block::Heading(vec![
+                    code(&f.rule),
+                    text(format!(" — {}", f.title)),
+                ])];
                 if f.facts.is_empty() && f.tests.is_empty() {
-                    out.push_str("No fact this rule read differs and no threshold test differs.\n");
+                    card.push(Block::Para(vec![text(
+                        "No fact this rule read differs and no threshold test differs.",
+                    )]));
                 }
                 if !f.facts.is_empty() {
-                    out.push_str("Facts that differ:\n\n");
-                    let rows: Vec<Vec<String>> = f
-                        .facts
-                        .iter()
-                        .map(|x| {
-                            std::iter::once(format!("{} (`{}`)", x.label, x.pointer))
-                                .chain(x.texts.iter().cloned())
-                                .collect()
-                        })
-                        .collect();
-                    out.push_str(&md_table(&self.header("fact"), &rows));
+                    card.push(Block::SubHeading(vec![text("Facts that differ")]));
+                    card.push(table("fact", fact_rows(f)));
                 }
                 if !f.tests.is_empty() {
-                    if !f.facts.is_empty() {
-                        out.push('\n');
-                    }
-                    out.push_str("Threshold tests that differ:\n\n");
-                    let rows: Vec<Vec<String>> = f
-                        .tests
-                        .iter()
-                        .map(|t| {
-                            std::iter::once(test_head(t))
-                                .chain(t.cells.iter().map(|c| test_cell(t, c.as_ref())))
-                                .collect()
-                        })
-                        .collect();
-                    out.push_str(&md_table(&self.header("test"), &rows));
-                    for t in &f.tests {
-                        if let Some(note) = &t.threshold_note {
-                            out.push_str(&format!("\n> {note}\n"));
-                        }
-                    }
+                    card.push(Block::SubHeading(vec![text("Threshold tests that differ")]));
+                    card.push(table("test", test_rows(f)));
+                    card.extend(
+                        f.tests
+                            .iter()
+                            .filter_map(|t| t.threshold_note.as_ref())
+                            .map(|n| Block::Callout(None, vec![text(n)])),
+                    );
                 }
+                findings.push(Block::Card(card));
             }
         }
 
-        out.push_str(&format!("\n## Fees\n\n{}.\n", self.fees_head("Fees")));
+        let mut fees = vec![head(self.fees_head("Fees"))];
         if !self.fees.differ.is_empty() {
-            let rows: Vec<Vec<String>> = self
-                .fees
-                .differ
-                .iter()
-                .map(|f| {
-                    std::iter::once(format!("{} ({})", f.regime, f.rule))
-                        .chain(
-                            f.cells
-                                .iter()
-                                .zip(&f.statuses)
-                                .map(|(c, s)| fee_words(c.as_ref(), s.map(as_verdict))),
-                        )
-                        .collect()
-                })
-                .collect();
-            out.push('\n');
-            out.push_str(&md_table(&self.header("regime"), &rows));
-            let labels = self.header("").split_off(1);
-            out.push('\n');
-            for line in self.fee_bases(&labels) {
-                out.push_str(&format!("- {}\n", md(&line)));
-            }
+            fees.push(table("regime", self.fee_rows()));
+            fees.extend(small_list(&self.fee_bases(&self.labels())));
         }
 
-        out.push_str("\n## Timeline\n\n");
-        if self.timeline.variants.iter().all(Option::is_none) {
-            out.push_str("No variant's report has a clearance timeline (none computed, or no suspensory filing triggered).\n");
-        } else {
-            out.push_str(if self.timeline.differ {
-                "The variants' clearance timelines differ.\n\n"
-            } else {
-                "The same in every variant.\n\n"
-            });
-            let cells: Vec<Vec<String>> = self
-                .timeline
-                .variants
-                .iter()
-                .map(|c| timeline_cell(c.as_ref()))
-                .collect();
-            let names = [
-                "filing date",
-                "drives closing",
-                "earliest closing",
-                "worst case",
-            ];
-            let rows: Vec<Vec<String>> = names
-                .iter()
-                .enumerate()
-                .map(|(k, name)| {
-                    std::iter::once((*name).to_string())
-                        .chain(cells.iter().map(|c| c[k].clone()))
-                        .collect()
-                })
-                .collect();
-            out.push_str(&md_table(&self.header(""), &rows));
-            let labels = self.header("").split_off(1);
-            let notes = timeline_notes(&self.timeline.variants, &labels);
-            if !notes.is_empty() {
-                out.push('\n');
+        let timeline = match self.timeline_verdict() {
+            None => vec![head(capitalise(NO_TIMELINE))],
+            Some(verdict) => {
+                let notes = timeline_notes(&self.timeline.variants, &self.labels());
+                let mut blocks = vec![head(capitalise(verdict)), table("", self.timeline_rows())];
+                blocks.extend(small_list(&notes));
+                if !self.timeline.regimes.differ.is_empty() {
+                    blocks.push(Block::Heading(vec![text("Clearance by regime")]));
+                    blocks.push(Block::Para(vec![text(format!(
+                        "{} the same in every variant.",
+                        self.timeline.regimes.same
+                    ))]));
+                    blocks.push(table("regime", self.clearance_rows()));
+                }
+                blocks
             }
-            for line in notes {
-                out.push_str(&format!("- {}\n", md(&line)));
-            }
-            if !self.timeline.regimes.differ.is_empty() {
-                out.push_str(&format!(
-                    "\nClearance by regime ({} the same in every variant):\n\n",
-                    self.timeline.regimes.same
-                ));
-                let rows: Vec<Vec<String>> = self
-                    .timeline
-                    .regimes
-                    .differ
-                    .iter()
-                    .map(|r| {
-                        std::iter::once(r.name.clone())
-                            .chain(r.cells.iter().map(|c| clearance_words(c.as_ref())))
-                            .collect()
-                    })
-                    .collect();
-                out.push_str(&md_table(&self.header("regime"), &rows));
-            }
-        }
+        };
 
-        out.push_str(&format!(
-            "\n## Information requests\n\n{}.\n",
-            section_head(
-                "Information requests",
-                self.information_requests.differ.len(),
-                self.information_requests.same,
-                "request"
-            )
-        ));
+        let mut requests = vec![head(self.requests_head("Information requests"))];
         if !self.information_requests.differ.is_empty() {
-            let rows: Vec<Vec<String>> = self
-                .information_requests
-                .differ
-                .iter()
-                .map(|q| {
-                    std::iter::once(format!("{} (`{}`)", q.question, q.pointer))
-                        .chain(
-                            q.raised
-                                .iter()
-                                .map(|r| if *r { "asked" } else { "—" }.to_string()),
-                        )
-                        .collect()
-                })
-                .collect();
-            out.push('\n');
-            out.push_str(&md_table(&self.header("question"), &rows));
+            requests.push(table("question", self.request_rows()));
         }
-        out
+
+        let section = |id, title, blocks| DocSection {
+            id,
+            title,
+            page_break: false,
+            blocks,
+        };
+        Document {
+            kind: "compare",
+            title: format!("Variant comparison: {} structures", self.variants.len()),
+            lead: vec![
+                text(format!(
+                    "Screened with {} rules (rule pack SHA-256 ",
+                    self.ruleset.rules
+                )),
+                code(&self.ruleset.digest),
+                text(")."),
+            ],
+            contents: false,
+            intro,
+            sections: vec![
+                section("regimes", "Regimes", regimes),
+                section("findings", "Findings", findings),
+                section("fees", "Fees", fees),
+                section("timeline", "Timeline", timeline),
+                section("requests", "Information requests", requests),
+            ],
+            footer: Some(vec![text(
+                "Facts for screening, not legal advice: each finding cites its source in the variants' reports.",
+            )]),
+        }
+    }
+
+    /// The comparison as Markdown tables, for review notes and tickets.
+    pub fn to_markdown(&self) -> String {
+        self.document().to_markdown()
     }
 
     /// The comparison as one self-contained HTML page (the shared shell of [`crate::html`]).
     pub fn to_html(&self) -> String {
-        use crate::html::{Tone, badge, escape, table};
-        let code = |s: &str| format!("<code>{}</code>", escape(s));
-        let grid = |first: &str, rows: &[Vec<String>]| {
-            let h = self.header(first);
-            let h: Vec<&str> = h.iter().map(String::as_str).collect();
-            table(&h, rows)
-        };
-        let status_badge = |c: &FindingCell| {
-            let tone = match c.status {
-                Status::Triggered => Tone::Alert,
-                Status::Clear => Tone::Ok,
-                Status::InsufficientData => Tone::Unknown,
-                Status::NotInForce => Tone::Neutral,
-                Status::Error => Tone::Error,
-            };
-            badge(tone, &status_words(c))
-        };
-        let verdict_badge = |v: Verdict| {
-            let tone = match v {
-                Verdict::FilingRequired => Tone::Alert,
-                Verdict::NotRequired => Tone::Ok,
-                Verdict::CannotDetermine => Tone::Unknown,
-                Verdict::NotInForce => Tone::Neutral,
-                Verdict::Error => Tone::Error,
-            };
-            badge(tone, v.as_str())
-        };
-        let none = || "<span class=\"muted\">—</span>".to_string();
+        crate::html::page(
+            "dealscreen variant comparison",
+            &self.document().to_html_body(),
+        )
+    }
+}
 
-        let mut body = format!(
-            "<h1>Variant comparison: {} structures</h1>\n<p class=\"muted small\">Screened with {} rules; rule pack SHA-256 {}.</p>\n",
-            self.variants.len(),
-            self.ruleset.rules,
-            code(&self.ruleset.digest)
-        );
-        let rows: Vec<Vec<String>> = self
-            .variants
-            .iter()
-            .map(|v| {
-                vec![
-                    format!("<strong>{}</strong>", escape(&v.label)),
-                    escape(v.deal_name.as_deref().unwrap_or(&v.deal_id)),
-                    code(&v.deal_id),
-                    escape(&v.as_of.to_string()),
-                    escape(&counts_words(&v.counts, v.highest_severity)),
-                ]
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A regime row names each differing aspect on its own line of the cell, and a variant
+    /// without the regime shows a dash, alike in Markdown, HTML and plain text.
+    #[test]
+    fn a_regime_cell_lists_each_aspect_that_differs() {
+        let cell = |verdict, by: &str, clock: &str| {
+            Some(RegimeCell {
+                verdict,
+                decided_by: by.to_string(),
+                fee: None,
+                review_clock: clock.to_string(),
             })
-            .collect();
-        body.push_str(&table(
-            &["variant", "deal", "id", "as of", "findings"],
-            &rows,
-        ));
-        for note in &self.notes {
-            body.push_str(&format!("<p class=\"caution\">{}</p>\n", escape(note)));
-        }
-
-        body.push_str(&format!(
-            "<h2>Regimes</h2>\n<p>{}.</p>\n",
-            escape(&self.regimes_head("Regimes"))
-        ));
-        if !self.regimes.differ.is_empty() {
-            let rows: Vec<Vec<String>> = self
-                .regimes
-                .differ
-                .iter()
-                .map(|r| {
-                    std::iter::once(format!("{} {}", escape(&r.name), code(&r.regime)))
-                        .chain(r.cells.iter().map(|c| match c {
-                            None => none(),
-                            Some(c) => {
-                                let mut s = verdict_badge(c.verdict);
-                                if r.differs.contains(&Aspect::DecidedBy) {
-                                    s.push_str(&format!("<br>by {}", code(&c.decided_by)));
-                                }
-                                if r.differs.contains(&Aspect::Fee) {
-                                    s.push_str(&format!(
-                                        "<br>fee {}",
-                                        escape(&fee_words(c.fee.as_ref(), Some(c.verdict)))
-                                    ));
-                                }
-                                if r.differs.contains(&Aspect::ReviewClock) {
-                                    s.push_str(&format!(
-                                        "<br><span class=\"small\">clock: {}</span>",
-                                        escape(&c.review_clock)
-                                    ));
-                                }
-                                s
-                            }
-                        }))
-                        .collect()
-                })
-                .collect();
-            body.push_str(&grid("regime", &rows));
-            let by: Vec<String> = self
-                .regimes
-                .differ
-                .iter()
-                .map(|r| {
-                    let rules: Vec<String> = r.decided_by.iter().map(|d| code(d)).collect();
-                    format!("{}: {}", escape(&r.name), rules.join(", "))
-                })
-                .collect();
-            body.push_str(&format!(
-                "<p class=\"small\">Why each differs is under the deciding rule in <em>Findings</em>: {}.</p>\n",
-                by.join("; ")
-            ));
-        }
-
-        body.push_str(&format!(
-            "<h2>Findings</h2>\n<p>{}.</p>\n",
-            escape(&section_head(
-                "Findings",
-                self.findings.differ.len(),
-                self.findings.same,
-                "finding"
-            ))
-        ));
-        if !self.findings.differ.is_empty() {
-            let rows: Vec<Vec<String>> = self
-                .findings
-                .differ
-                .iter()
-                .map(|f| {
-                    std::iter::once(code(&f.rule))
-                        .chain(
-                            f.cells
-                                .iter()
-                                .map(|c| c.as_ref().map_or_else(none, status_badge)),
-                        )
-                        .collect()
-                })
-                .collect();
-            body.push_str(&grid("rule", &rows));
-            for f in &self.findings.differ {
-                body.push_str(&format!(
-                    "<section class=\"finding\">\n<h3>{} — {}</h3>\n",
-                    code(&f.rule),
-                    escape(&f.title)
-                ));
-                if f.facts.is_empty() && f.tests.is_empty() {
-                    body.push_str(
-                        "<p>No fact this rule read differs and no threshold test differs.</p>\n",
-                    );
-                }
-                if !f.facts.is_empty() {
-                    body.push_str("<h4>Facts that differ</h4>\n");
-                    let rows: Vec<Vec<String>> = f
-                        .facts
-                        .iter()
-                        .map(|x| {
-                            std::iter::once(format!("{} {}", escape(&x.label), code(&x.pointer)))
-                                .chain(x.texts.iter().map(|t| escape(t)))
-                                .collect()
-                        })
-                        .collect();
-                    body.push_str(&grid("fact", &rows));
-                }
-                if !f.tests.is_empty() {
-                    body.push_str("<h4>Threshold tests that differ</h4>\n");
-                    let rows: Vec<Vec<String>> = f
-                        .tests
-                        .iter()
-                        .map(|t| {
-                            std::iter::once(escape(&test_head(t)))
-                                .chain(t.cells.iter().map(|c| escape(&test_cell(t, c.as_ref()))))
-                                .collect()
-                        })
-                        .collect();
-                    body.push_str(&grid("test", &rows));
-                    for t in &f.tests {
-                        if let Some(note) = &t.threshold_note {
-                            body.push_str(&format!("<p class=\"caution\">{}</p>\n", escape(note)));
-                        }
-                    }
-                }
-                body.push_str("</section>\n");
-            }
-        }
-
-        body.push_str(&format!(
-            "<h2>Fees</h2>\n<p>{}.</p>\n",
-            escape(&self.fees_head("Fees"))
-        ));
-        if !self.fees.differ.is_empty() {
-            let rows: Vec<Vec<String>> =
-                self.fees
-                    .differ
-                    .iter()
-                    .map(|f| {
-                        std::iter::once(format!("{} {}", escape(&f.regime), code(&f.rule)))
-                            .chain(
-                                f.cells.iter().zip(&f.statuses).map(|(c, s)| {
-                                    escape(&fee_words(c.as_ref(), s.map(as_verdict)))
-                                }),
-                            )
-                            .collect()
-                    })
-                    .collect();
-            body.push_str(&grid("regime", &rows));
-            let labels = self.header("").split_off(1);
-            body.push_str("<ul class=\"small\">\n");
-            for line in self.fee_bases(&labels) {
-                body.push_str(&format!("<li>{}</li>\n", escape(&line)));
-            }
-            body.push_str("</ul>\n");
-        }
-
-        body.push_str("<h2>Timeline</h2>\n");
-        if self.timeline.variants.iter().all(Option::is_none) {
-            body.push_str("<p>No variant's report has a clearance timeline (none computed, or no suspensory filing triggered).</p>\n");
-        } else {
-            body.push_str(if self.timeline.differ {
-                "<p>The variants' clearance timelines differ.</p>\n"
-            } else {
-                "<p>The same in every variant.</p>\n"
-            });
-            let cells: Vec<Vec<String>> = self
-                .timeline
-                .variants
-                .iter()
-                .map(|c| timeline_cell(c.as_ref()))
-                .collect();
-            let names = [
-                "filing date",
-                "drives closing",
-                "earliest closing",
-                "worst case",
-            ];
-            let rows: Vec<Vec<String>> = names
-                .iter()
-                .enumerate()
-                .map(|(k, name)| {
-                    std::iter::once(escape(name))
-                        .chain(cells.iter().map(|c| escape(&c[k])))
-                        .collect()
-                })
-                .collect();
-            body.push_str(&grid("", &rows));
-            let labels = self.header("").split_off(1);
-            let notes = timeline_notes(&self.timeline.variants, &labels);
-            if !notes.is_empty() {
-                body.push_str("<ul class=\"small\">\n");
-                for line in notes {
-                    body.push_str(&format!("<li>{}</li>\n", escape(&line)));
-                }
-                body.push_str("</ul>\n");
-            }
-            if !self.timeline.regimes.differ.is_empty() {
-                body.push_str(&format!(
-                    "<h3>Clearance by regime</h3>\n<p>{} the same in every variant.</p>\n",
-                    self.timeline.regimes.same
-                ));
-                let rows: Vec<Vec<String>> = self
-                    .timeline
-                    .regimes
-                    .differ
-                    .iter()
-                    .map(|r| {
-                        std::iter::once(escape(&r.name))
-                            .chain(r.cells.iter().map(|c| escape(&clearance_words(c.as_ref()))))
-                            .collect()
-                    })
-                    .collect();
-                body.push_str(&grid("regime", &rows));
-            }
-        }
-
-        body.push_str(&format!(
-            "<h2>Information requests</h2>\n<p>{}.</p>\n",
-            escape(&section_head(
-                "Information requests",
-                self.information_requests.differ.len(),
-                self.information_requests.same,
-                "request"
-            ))
-        ));
-        if !self.information_requests.differ.is_empty() {
-            let rows: Vec<Vec<String>> = self
-                .information_requests
-                .differ
-                .iter()
-                .map(|q| {
-                    std::iter::once(format!("{} {}", escape(&q.question), code(&q.pointer)))
-                        .chain(
-                            q.raised
-                                .iter()
-                                .map(|r| if *r { "asked".to_string() } else { none() }),
-                        )
-                        .collect()
-                })
-                .collect();
-            body.push_str(&grid("question", &rows));
-        }
-        body.push_str("<footer class=\"muted small\">Facts for screening, not legal advice: each finding cites its source in the variants' reports.</footer>\n");
-        crate::html::page("dealscreen variant comparison", &body)
+        };
+        let r = RegimeDiff {
+            regime: "x.one".to_string(),
+            name: "regime one".to_string(),
+            cells: vec![
+                cell(Verdict::FilingRequired, "x.a", "30 days"),
+                cell(Verdict::NotRequired, "x.b", "none"),
+                None,
+            ],
+            differs: vec![Aspect::Verdict, Aspect::DecidedBy, Aspect::ReviewClock],
+            decided_by: vec!["x.a".to_string(), "x.b".to_string()],
+        };
+        let row = VariantComparison::regime_row(&r);
+        let words: Vec<String> = row.iter().map(doc::plain).collect();
+        assert_eq!(
+            words,
+            [
+                "regime one (x.one)",
+                "filing required; by x.a; clock: 30 days",
+                "not required; by x.b; clock: none",
+                "—"
+            ]
+        );
+        let d = Document {
+            kind: "compare",
+            title: "t".to_string(),
+            lead: vec![],
+            contents: false,
+            intro: vec![Block::table(&["regime", "a", "b", "c"], vec![row])],
+            sections: vec![],
+            footer: None,
+        };
+        let md = d.to_markdown();
+        assert!(
+            md.contains(
+                "| regime one (`x.one`) | **▲ filing required**; by `x.a`; clock: 30 days |"
+            ),
+            "{md}"
+        );
+        let html = d.to_html_body();
+        assert!(
+            html.contains("</span><br>by <code>x.a</code><br>clock: 30 days</td>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"muted\">—</span></td>"),
+            "{html}"
+        );
     }
 }

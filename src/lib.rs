@@ -22,6 +22,7 @@ pub mod compare;
 pub mod date;
 pub mod deal;
 pub mod diagnostic;
+mod doc;
 pub mod fact_labels;
 pub mod finding;
 pub mod format;

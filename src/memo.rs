@@ -2,13 +2,17 @@
 //! the notifiable event) and, optionally, a [`WhatIf`]; rendered to Markdown or to one
 //! self-contained HTML page.
 //!
-//! The memo is first built as a small document (sections of headings, paragraphs, lists,
+//! The memo is first built as a document (`doc.rs`: sections of headings, paragraphs, lists,
 //! tables and term/value pairs) and then rendered: both formats say exactly the same thing,
 //! and neither renderer decides anything. Sections follow issue #6: summary, filing matrix,
 //! notifiable event, regime by regime, substantive risk, timeline, information requests,
 //! what-if, audit.
 
 use crate::deal::ParsedDeal;
+use crate::doc::{
+    Block, Document, Inline, Line, Section, capitalise, code, status_tone, strong, text,
+    verdict_tone,
+};
 use crate::fact_labels;
 use crate::finding::{Finding, ParameterUse, Status};
 use crate::format;
@@ -37,63 +41,6 @@ const EXEMPTION_WORDS: [&str; 5] = [
 
 fn is_substantive(rule: &str) -> bool {
     SUBSTANTIVE_PREFIXES.iter().any(|p| rule.starts_with(p))
-}
-
-/// A run of text with one style.
-#[derive(Clone, Debug, PartialEq)]
-enum Inline {
-    Text(String),
-    Code(String),
-    Strong(String),
-    Link(String, String),
-    Badge(Tone, String),
-    /// Text that must not wrap (a date, whose hyphens browsers would break at).
-    NoWrap(String),
-}
-
-type Line = Vec<Inline>;
-
-#[derive(Clone, Debug, PartialEq)]
-enum Block {
-    Heading(String),
-    SubHeading(String),
-    Para(Line),
-    Caution(Line),
-    List(Vec<Line>),
-    Numbered(Vec<Line>),
-    Table(Vec<&'static str>, Vec<Vec<Line>>),
-    Pairs(Vec<(String, Line)>),
-    /// One finding, boxed in HTML so findings of a regime read as separate cards.
-    Card(Vec<Block>),
-}
-
-#[derive(Clone, Debug, PartialEq)]
-struct Section {
-    id: &'static str,
-    title: &'static str,
-    /// Start the section on a new page when printed.
-    page_break: bool,
-    blocks: Vec<Block>,
-}
-
-/// A screening memo, ready to render.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Memo {
-    title: String,
-    lead: Line,
-    sections: Vec<Section>,
-}
-
-fn text(s: impl Into<String>) -> Inline {
-    Inline::Text(s.into())
-}
-
-fn code(s: impl Into<String>) -> Inline {
-    Inline::Code(s.into())
-}
-
-fn strong(s: impl Into<String>) -> Inline {
-    Inline::Strong(s.into())
 }
 
 /// Prose from rules: `backticked` spans become code, and UNCONFIRMED is set in bold so a
@@ -134,24 +81,6 @@ fn prose(s: &str) -> Line {
     out
 }
 
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
-    }
-}
-
-fn status_tone(s: Status) -> Tone {
-    match s {
-        Status::Triggered => Tone::Alert,
-        Status::Clear => Tone::Ok,
-        Status::InsufficientData => Tone::Unknown,
-        Status::NotInForce => Tone::Neutral,
-        Status::Error => Tone::Error,
-    }
-}
-
 fn status_words(s: Status) -> &'static str {
     match s {
         Status::Triggered => "triggered",
@@ -168,16 +97,6 @@ fn finding_badge(f: &Finding) -> Inline {
         None => status_words(f.status).to_string(),
     };
     Inline::Badge(status_tone(f.status), words)
-}
-
-fn verdict_tone(v: Verdict) -> Tone {
-    match v {
-        Verdict::FilingRequired => Tone::Alert,
-        Verdict::NotRequired => Tone::Ok,
-        Verdict::CannotDetermine => Tone::Unknown,
-        Verdict::NotInForce => Tone::Neutral,
-        Verdict::Error => Tone::Error,
-    }
 }
 
 /// Reading order: what needs action first, then what cannot be decided, then the rest.
@@ -419,8 +338,8 @@ fn numbers_blocks(f: &Finding, out: &mut Vec<Block>) {
                 ]
             })
             .collect();
-        out.push(Block::Table(
-            vec!["figure", "value", "in force", "source"],
+        out.push(Block::table(
+            &["figure", "value", "in force", "source"],
             rows,
         ));
     }
@@ -481,7 +400,7 @@ fn guideline_versions(f: &Finding) -> Vec<String> {
 /// regime's exemptions), left out here so nothing is said twice.
 fn finding_card(f: &Finding, shown_notes: &[String], substantive: bool) -> Block {
     let mut b = vec![
-        Block::SubHeading(f.title.clone()),
+        Block::SubHeading(vec![text(&f.title)]),
         Block::Para(vec![finding_badge(f), text(" "), code(&f.rule)]),
     ];
     if f.status == Status::NotInForce {
@@ -802,8 +721,8 @@ impl Builder<'_> {
         let mut blocks = vec![Block::List(points), Block::Para(vec![text(counts)])];
         let mut ordered: Vec<&Finding> = r.findings.iter().collect();
         ordered.sort_by_key(|f| (status_rank(f.status), f.rule.clone()));
-        blocks.push(Block::Table(
-            vec!["answer", "question"],
+        blocks.push(Block::table(
+            &["answer", "question"],
             ordered
                 .iter()
                 .map(|f| {
@@ -867,8 +786,8 @@ impl Builder<'_> {
                     ]
                 })
                 .collect();
-            let mut blocks = vec![Block::Table(
-                vec!["regime", "verdict", "obligation", "review clock", "fee"],
+            let mut blocks = vec![Block::table(
+                &["regime", "verdict", "obligation", "review clock", "fee"],
                 table_rows,
             )];
             // Remarks qualify a verdict (a voluntary filing, an exemption at risk): they go
@@ -957,7 +876,7 @@ impl Builder<'_> {
                 .iter()
                 .filter_map(|(p, always)| event_pair(d, p, *always))
                 .collect();
-            blocks.push(Block::Heading(title.to_string()));
+            blocks.push(Block::Heading(vec![text(title)]));
             blocks.push(Block::Pairs(pairs));
         }
         let strings = |p: &str| -> Vec<Line> {
@@ -973,9 +892,9 @@ impl Builder<'_> {
         };
         let (notes, sources) = (strings("/extra/notes"), strings("/extra/sources"));
         if !notes.is_empty() || !sources.is_empty() {
-            blocks.push(Block::Heading(
-                "Notes and sources given with the deal".to_string(),
-            ));
+            blocks.push(Block::Heading(vec![text(
+                "Notes and sources given with the deal",
+            )]));
             blocks.push(Block::Para(vec![text(
                 "As written by whoever prepared the deal description; the rules do not read them.",
             )]));
@@ -1010,7 +929,7 @@ impl Builder<'_> {
             if let Some(r) = row {
                 heading.push_str(&format!(" ({})", r.jurisdiction));
             }
-            blocks.push(Block::Heading(heading));
+            blocks.push(Block::Heading(vec![text(heading)]));
             if let Some(r) = row {
                 let mut pairs = vec![(
                     "Verdict".to_string(),
@@ -1220,10 +1139,10 @@ impl Builder<'_> {
         let blocks = match self.whatif {
             None => vec![Block::Para(vec![text("Not run for this memo.")])],
             Some(w) => {
-                let mut b = vec![Block::Caution(prose(&w.caution))];
-                b.push(Block::Heading(
-                    "Single changes that would change an answer".to_string(),
-                ));
+                let mut b = vec![Block::Callout(Some("Caution:"), prose(&w.caution))];
+                b.push(Block::Heading(vec![text(
+                    "Single changes that would change an answer",
+                )]));
                 if w.flips.is_empty() {
                     b.push(Block::Para(vec![text(
                         "None found among the facts and dates the rules tested.",
@@ -1262,14 +1181,14 @@ impl Builder<'_> {
                             .collect(),
                     ));
                 }
-                b.push(Block::Heading(
-                    "Headroom of every threshold test, nearest first".to_string(),
-                ));
+                b.push(Block::Heading(vec![text(
+                    "Headroom of every threshold test, nearest first",
+                )]));
                 if w.headroom.is_empty() {
                     b.push(Block::Para(vec![text("No threshold test was recorded.")]));
                 } else {
-                    b.push(Block::Table(
-                        vec!["rule", "test", "distance from the figure"],
+                    b.push(Block::table(
+                        &["rule", "test", "distance from the figure"],
                         w.headroom
                             .iter()
                             .map(|h| {
@@ -1413,8 +1332,8 @@ fn timeline_blocks(t: &Timeline) -> Vec<Block> {
             Some(m) => flagged(x, m.date),
             None => vec![text("no legal bound")],
         };
-        blocks.push(Block::Table(
-            vec![
+        blocks.push(Block::table(
+            &[
                 "regime",
                 "earliest",
                 "typical",
@@ -1441,10 +1360,10 @@ fn timeline_blocks(t: &Timeline) -> Vec<Block> {
                 .collect(),
         ));
         for x in &t.regimes {
-            blocks.push(Block::SubHeading(format!(
+            blocks.push(Block::SubHeading(vec![text(format!(
                 "{}: how the dates are reached",
                 x.name
-            )));
+            ))]));
             let mut items = vec![{
                 let mut l = vec![strong("Earliest: ")];
                 l.extend(prose(&x.earliest.basis));
@@ -1471,6 +1390,12 @@ fn timeline_blocks(t: &Timeline) -> Vec<Block> {
     blocks
 }
 
+/// A screening memo, ready to render.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Memo {
+    doc: Document,
+}
+
 impl Memo {
     /// Builds the memo of `report`, screened from `deal`, with the what-if analysis when
     /// one was run.
@@ -1492,267 +1417,51 @@ impl Memo {
             )),
         ];
         Memo {
-            title: format!("Screening memo: {name}"),
-            lead,
-            sections: vec![
-                b.summary(),
-                b.matrix(),
-                b.event(),
-                b.regimes(),
-                b.substantive(),
-                b.timeline(),
-                b.requests(),
-                b.whatif(),
-                b.audit(),
-            ],
+            doc: Document {
+                kind: "memo",
+                title: format!("Screening memo: {name}"),
+                lead,
+                contents: true,
+                intro: Vec::new(),
+                sections: vec![
+                    b.summary(),
+                    b.matrix(),
+                    b.event(),
+                    b.regimes(),
+                    b.substantive(),
+                    b.timeline(),
+                    b.requests(),
+                    b.whatif(),
+                    b.audit(),
+                ],
+                footer: None,
+            },
         }
     }
 
     /// The memo's title.
     pub fn title(&self) -> &str {
-        &self.title
+        &self.doc.title
     }
 
     /// The section headings, in order (every rendering shows each of them).
     pub fn headings(&self) -> Vec<&'static str> {
-        self.sections.iter().map(|s| s.title).collect()
+        self.doc.sections.iter().map(|s| s.title).collect()
     }
 
     /// The memo as Markdown (CommonMark with GitHub tables).
     pub fn to_markdown(&self) -> String {
-        let mut out = format!("# {}\n\n{}\n", md_text(&self.title), md_line(&self.lead));
-        for s in &self.sections {
-            out.push_str(&format!("\n## {}\n", s.title));
-            for b in &s.blocks {
-                md_block(b, &mut out);
-            }
-        }
-        out
+        self.doc.to_markdown()
     }
 
     /// The memo as an HTML fragment (`<article>`), for a page that has its own shell.
     pub fn to_html_body(&self) -> String {
-        let mut out = String::from("<article class=\"memo\">\n<header>\n");
-        out.push_str(&format!(
-            "<h1>{}</h1>\n<p class=\"lead\">{}</p>\n",
-            html::escape(&self.title),
-            html_line(&self.lead)
-        ));
-        out.push_str("<nav class=\"small\" aria-label=\"Contents\">Contents: ");
-        let links: Vec<String> = self
-            .sections
-            .iter()
-            .map(|s| format!("<a href=\"#{}\">{}</a>", s.id, html::escape(s.title)))
-            .collect();
-        out.push_str(&links.join(" · "));
-        out.push_str("</nav>\n</header>\n");
-        for s in &self.sections {
-            out.push_str(&format!(
-                "<section id=\"{}\"{}>\n<h2>{}</h2>\n",
-                s.id,
-                if s.page_break { " class=\"major\"" } else { "" },
-                html::escape(s.title)
-            ));
-            for b in &s.blocks {
-                html_block(b, &mut out);
-            }
-            out.push_str("</section>\n");
-        }
-        out.push_str("</article>\n");
-        out
+        self.doc.to_html_body()
     }
 
     /// The memo as one self-contained HTML page: inline style, no scripts, nothing fetched.
     pub fn to_html(&self) -> String {
-        html::page(&self.title, &self.to_html_body())
-    }
-}
-
-/// Escapes Markdown: characters that would start emphasis, links, raw HTML or code, and
-/// underscores only where they could open or close emphasis (not inside words such as
-/// `insufficient_data`).
-fn md_text(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len());
-    for (i, &c) in chars.iter().enumerate() {
-        match c {
-            '\\' | '*' | '[' | ']' | '<' | '`' | '|' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '_' => {
-                let before = i > 0 && chars[i - 1].is_alphanumeric();
-                let after = chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
-                if !(before && after) {
-                    out.push('\\');
-                }
-                out.push(c);
-            }
-            '\n' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-fn md_code(s: &str) -> String {
-    let s = s.replace('\n', " ");
-    if s.contains('`') {
-        format!("`` {s} ``")
-    } else {
-        format!("`{s}`")
-    }
-}
-
-fn md_url(u: &str) -> String {
-    u.replace(' ', "%20")
-        .replace('(', "%28")
-        .replace(')', "%29")
-        .replace('<', "%3C")
-        .replace('>', "%3E")
-}
-
-fn md_line(line: &Line) -> String {
-    let mut out = String::new();
-    for i in line {
-        match i {
-            Inline::Text(s) => out.push_str(&md_text(s)),
-            Inline::Code(s) => out.push_str(&md_code(s)),
-            Inline::Strong(s) => {
-                // Emphasis markers must hug the words: move edge spaces outside them.
-                let trimmed = s.trim_end();
-                out.push_str(&format!("**{}**", md_text(trimmed)));
-                out.push_str(&s[trimmed.len()..]);
-            }
-            Inline::Link(t, u) => match html::safe_url(u) {
-                Some(u) => out.push_str(&format!("[{}]({})", md_text(t), md_url(u))),
-                None => out.push_str(&md_text(t)),
-            },
-            Inline::Badge(tone, s) => {
-                out.push_str(&format!("**{} {}**", tone.symbol(), md_text(s)));
-            }
-            Inline::NoWrap(s) => out.push_str(&md_text(s)),
-        }
-    }
-    out
-}
-
-fn md_block(b: &Block, out: &mut String) {
-    match b {
-        Block::Heading(s) => out.push_str(&format!("\n### {}\n", md_text(s))),
-        Block::SubHeading(s) => out.push_str(&format!("\n#### {}\n", md_text(s))),
-        Block::Para(l) => out.push_str(&format!("\n{}\n", md_line(l))),
-        Block::Caution(l) => out.push_str(&format!("\n> **Caution:** {}\n", md_line(l))),
-        Block::List(items) => {
-            if items.is_empty() {
-                return;
-            }
-            out.push('\n');
-            for i in items {
-                out.push_str(&format!("- {}\n", md_line(i)));
-            }
-        }
-        Block::Numbered(items) => {
-            out.push('\n');
-            for (n, i) in items.iter().enumerate() {
-                out.push_str(&format!("{}. {}\n", n + 1, md_line(i)));
-            }
-        }
-        Block::Table(headers, rows) => {
-            out.push_str(&format!("\n| {} |\n", headers.join(" | ")));
-            out.push_str(&format!("|{}\n", "---|".repeat(headers.len())));
-            for r in rows {
-                let cells: Vec<String> = r.iter().map(md_line).collect();
-                out.push_str(&format!("| {} |\n", cells.join(" | ")));
-            }
-        }
-        Block::Pairs(pairs) => {
-            if pairs.is_empty() {
-                return;
-            }
-            out.push('\n');
-            for (k, v) in pairs {
-                out.push_str(&format!("- **{}:** {}\n", md_text(k), md_line(v)));
-            }
-        }
-        Block::Card(blocks) => {
-            for b in blocks {
-                md_block(b, out);
-            }
-        }
-    }
-}
-
-fn html_line(line: &Line) -> String {
-    let mut out = String::new();
-    for i in line {
-        match i {
-            Inline::Text(s) => out.push_str(&html::escape(s)),
-            Inline::Code(s) => out.push_str(&format!("<code>{}</code>", html::escape(s))),
-            Inline::Strong(s) => out.push_str(&format!("<strong>{}</strong>", html::escape(s))),
-            Inline::Link(t, u) => out.push_str(&html::link(t, u)),
-            Inline::Badge(tone, s) => out.push_str(&html::badge(*tone, s)),
-            Inline::NoWrap(s) => out.push_str(&format!(
-                "<span class=\"nowrap\">{}</span>",
-                html::escape(s)
-            )),
-        }
-    }
-    out
-}
-
-fn html_block(b: &Block, out: &mut String) {
-    match b {
-        Block::Heading(s) => out.push_str(&format!("<h3>{}</h3>\n", html::escape(s))),
-        Block::SubHeading(s) => out.push_str(&format!("<h4>{}</h4>\n", html::escape(s))),
-        Block::Para(l) => out.push_str(&format!("<p>{}</p>\n", html_line(l))),
-        Block::Caution(l) => out.push_str(&format!(
-            "<p class=\"caution\"><strong>Caution:</strong> {}</p>\n",
-            html_line(l)
-        )),
-        Block::List(items) | Block::Numbered(items) => {
-            if items.is_empty() {
-                return;
-            }
-            let tag = if matches!(b, Block::Numbered(_)) {
-                "ol"
-            } else {
-                "ul"
-            };
-            out.push_str(&format!("<{tag}>\n"));
-            for i in items {
-                out.push_str(&format!("<li>{}</li>\n", html_line(i)));
-            }
-            out.push_str(&format!("</{tag}>\n"));
-        }
-        Block::Table(headers, rows) => {
-            let cells: Vec<Vec<String>> = rows
-                .iter()
-                .map(|r| r.iter().map(html_line).collect())
-                .collect();
-            out.push_str(&html::table(headers, &cells));
-        }
-        Block::Pairs(pairs) => {
-            if pairs.is_empty() {
-                return;
-            }
-            out.push_str("<dl class=\"facts\">\n");
-            for (k, v) in pairs {
-                out.push_str(&format!(
-                    "<dt>{}</dt><dd>{}</dd>\n",
-                    html::escape(k),
-                    html_line(v)
-                ));
-            }
-            out.push_str("</dl>\n");
-        }
-        Block::Card(blocks) => {
-            out.push_str("<div class=\"box\">\n");
-            for b in blocks {
-                html_block(b, out);
-            }
-            out.push_str("</div>\n");
-        }
+        html::page(&self.doc.title, &self.to_html_body())
     }
 }
 
@@ -1786,21 +1495,5 @@ mod tests {
             ]
         );
         assert_eq!(prose("one ` tick"), vec![text("one ` tick")]);
-    }
-
-    #[test]
-    fn markdown_escapes_only_what_would_be_markup() {
-        assert_eq!(md_text("insufficient_data"), "insufficient_data");
-        assert_eq!(
-            md_text("_x_ a*b [c] <d> |"),
-            "\\_x\\_ a\\*b \\[c\\] \\<d> \\|"
-        );
-    }
-
-    #[test]
-    fn unsafe_citation_urls_are_not_links() {
-        let line = vec![Inline::Link("x".into(), "javascript:alert(1)".into())];
-        assert_eq!(md_line(&line), "x");
-        assert_eq!(html_line(&line), "x");
     }
 }

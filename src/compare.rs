@@ -307,9 +307,12 @@ pub struct ClearanceCell {
     pub worst: Option<Date>,
     /// True when the worst case (or the earliest) falls after the outside date.
     pub passes_outside: bool,
-    /// True when the worst-case branch has no legal bound: `worst` is then an estimate.
+    /// True when the worst-case branch has no legal bound (stop-the-clock, compliance time).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unbounded: bool,
+    /// True when `worst` is an average from practice, not a legal period.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimate: bool,
 }
 
 /// A regime whose clearance dates differ between the variants.
@@ -341,8 +344,8 @@ pub struct TimelineCell {
     /// The latest worst-case date, when every regime on the timeline has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worst_closing: Option<Date>,
-    /// True when some regime's worst case has no legal bound, so `worst_closing` is an
-    /// estimate (e.g. an average duration), not a limit.
+    /// True when some regime's worst case is an average from practice, so `worst_closing`
+    /// is an estimate, not a limit.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub worst_is_estimate: bool,
     /// True when some regime's clearance falls after the outside date.
@@ -850,7 +853,7 @@ fn timeline(variants: &[Variant<'_>]) -> TimelineDiff {
                     .map(|r| r.worst.as_ref().map(|w| w.date))
                     .collect::<Option<Vec<Date>>>()
                     .and_then(|w| w.into_iter().max()),
-                worst_is_estimate: t.regimes.iter().any(|r| r.unbounded),
+                worst_is_estimate: t.regimes.iter().any(|r| r.estimate),
                 passes_outside: t.regimes.iter().any(|r| r.passes_outside),
                 notes: t.notes.clone(),
             })
@@ -881,6 +884,7 @@ fn timeline(variants: &[Variant<'_>]) -> TimelineDiff {
                     worst: e.worst.as_ref().map(|w| w.date),
                     passes_outside: e.passes_outside,
                     unbounded: e.unbounded,
+                    estimate: e.estimate,
                 })
             })
             .collect();
@@ -1038,7 +1042,7 @@ fn test_cell(t: &TestDiff, c: Option<&TestCell>) -> String {
 fn worst_words(worst: Option<Date>, estimate: bool, late: bool) -> String {
     let mut quals = Vec::new();
     if estimate {
-        quals.push("an estimate, not a bound");
+        quals.push("an average, not a bound");
     }
     if late {
         quals.push("after the outside date");
@@ -1084,7 +1088,7 @@ fn clearance_words(c: Option<&ClearanceCell>) -> String {
         Some(c) => format!(
             "earliest {}, worst {}",
             c.earliest,
-            worst_words(c.worst, c.unbounded, c.passes_outside)
+            worst_words(c.worst, c.estimate, c.passes_outside)
         ),
     }
 }

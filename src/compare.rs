@@ -995,7 +995,9 @@ fn fee_words(fee: Option<&FeeCell>, verdict: Option<Verdict>) -> String {
         (Some(f), _) if f.at_least => format!("at least {}", money(f.amount, &f.currency)),
         (Some(f), _) => money(f.amount, &f.currency),
         (None, Some(Verdict::FilingRequired)) => "no fee computed".to_string(),
-        (None, Some(Verdict::CannotDetermine | Verdict::Error)) => "unknown".to_string(),
+        (None, Some(Verdict::CannotDetermine | Verdict::NotScreened | Verdict::Error)) => {
+            "unknown".to_string()
+        }
         (None, Some(_)) => "none".to_string(),
         (None, None) => "—".to_string(),
     }

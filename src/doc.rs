@@ -142,7 +142,7 @@ pub(crate) fn verdict_tone(v: Verdict) -> Tone {
     match v {
         Verdict::FilingRequired => Tone::Alert,
         Verdict::NotRequired => Tone::Ok,
-        Verdict::CannotDetermine => Tone::Unknown,
+        Verdict::CannotDetermine | Verdict::NotScreened => Tone::Unknown,
         Verdict::NotInForce => Tone::Neutral,
         Verdict::Error => Tone::Error,
     }

@@ -30,6 +30,9 @@ pub enum Verdict {
     CannotDetermine,
     /// The regime's deciding rule was not in force on the date screened.
     NotInForce,
+    /// The deciding rule was not in force, but an earlier law that the pack does not
+    /// screen applied on the date: check it separately. Never read as "not required".
+    NotScreened,
     /// The deciding rule failed (fail closed): the answer is unknown.
     Error,
 }
@@ -53,6 +56,7 @@ impl Verdict {
             Verdict::NotRequired => "not required",
             Verdict::CannotDetermine => "CANNOT DETERMINE",
             Verdict::NotInForce => "not in force",
+            Verdict::NotScreened => "NOT SCREENED",
             Verdict::Error => "ERROR",
         }
     }
@@ -64,6 +68,7 @@ impl Verdict {
             Verdict::NotRequired => "not required",
             Verdict::CannotDetermine => "cannot determine: information needed",
             Verdict::NotInForce => "not in force",
+            Verdict::NotScreened => "not screened: an earlier law applied",
             Verdict::Error => "error: answer unknown",
         }
     }
@@ -189,22 +194,34 @@ pub fn build(
     regimes: &[Regime],
     calendars: &BTreeMap<String, Calendar>,
     findings: &[Finding],
+    as_of: crate::date::Date,
 ) -> Vec<MatrixRow> {
     regimes
         .iter()
         .filter_map(|regime| {
             let decided = findings.iter().find(|f| f.rule == regime.decided_by)?;
-            let verdict = Verdict::of(decided.status);
-            let remarks = regime
-                .related
-                .iter()
-                .filter(|rel| {
-                    findings
-                        .iter()
-                        .any(|f| f.rule == rel.rule && f.status == rel.status)
-                })
-                .map(|rel| rel.remark.clone())
-                .collect();
+            // Before the deciding rule's window an earlier law may have applied: that is
+            // "not screened", which must not read as "nothing to file".
+            let earlier = regime
+                .earlier_law
+                .as_ref()
+                .filter(|e| decided.status == Status::NotInForce && as_of < e.until);
+            let verdict = match earlier {
+                Some(_) => Verdict::NotScreened,
+                None => Verdict::of(decided.status),
+            };
+            let mut remarks: Vec<String> = earlier.map(|e| e.text.clone()).into_iter().collect();
+            remarks.extend(
+                regime
+                    .related
+                    .iter()
+                    .filter(|rel| {
+                        findings
+                            .iter()
+                            .any(|f| f.rule == rel.rule && f.status == rel.status)
+                    })
+                    .map(|rel| rel.remark.clone()),
+            );
             let mut notes = regime.notes.clone();
             notes.extend(regime.clock.notes.iter().cloned());
             Some(MatrixRow {

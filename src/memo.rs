@@ -115,7 +115,7 @@ fn verdict_rank(v: Verdict) -> u8 {
     match v {
         Verdict::Error => 0,
         Verdict::FilingRequired => 1,
-        Verdict::CannotDetermine => 2,
+        Verdict::CannotDetermine | Verdict::NotScreened => 2,
         Verdict::NotRequired => 3,
         Verdict::NotInForce => 4,
     }
@@ -646,6 +646,10 @@ impl Builder<'_> {
                 (
                     Verdict::CannotDetermine,
                     "Cannot determine, information needed: ",
+                ),
+                (
+                    Verdict::NotScreened,
+                    "Not screened (an earlier law applied; check it separately): ",
                 ),
                 (Verdict::NotRequired, "Not required: "),
             ] {

@@ -172,7 +172,7 @@ impl Report {
         for f in &findings {
             counts.bump(f.status);
         }
-        let matrix = crate::matrix::build(rules.regimes(), rules.calendars(), &findings);
+        let matrix = crate::matrix::build(rules.regimes(), rules.calendars(), &findings, as_of);
         let timeline = crate::timeline::build(
             deal.deal.dates.as_ref(),
             as_of,

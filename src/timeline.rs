@@ -230,7 +230,10 @@ pub fn build(
     if !suspensory.iter().any(|(r, _)| {
         matches!(
             r.verdict,
-            Verdict::FilingRequired | Verdict::CannotDetermine | Verdict::Error
+            Verdict::FilingRequired
+                | Verdict::CannotDetermine
+                | Verdict::NotScreened
+                | Verdict::Error
         )
     }) {
         return None;

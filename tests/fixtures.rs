@@ -386,7 +386,19 @@ fn every_matrix_row_traces_to_its_deciding_finding() {
                 .iter()
                 .find(|f| f.rule == row.decided_by)
                 .unwrap();
-            assert_eq!(row.verdict, dealscreen::matrix::Verdict::of(f.status));
+            // Before its rule's window the UK regime is "not screened" (the Enterprise Act
+            // 2002 applied then), never "not in force".
+            let before_dmcca = r.as_of < "2025-01-01".parse().unwrap();
+            if row.regime == "uk.cma" && f.status == Status::NotInForce && before_dmcca {
+                assert_eq!(row.verdict, dealscreen::matrix::Verdict::NotScreened);
+                assert!(
+                    row.remarks
+                        .iter()
+                        .any(|m| m.contains("Enterprise Act 2002"))
+                );
+            } else {
+                assert_eq!(row.verdict, dealscreen::matrix::Verdict::of(f.status));
+            }
             assert_eq!(
                 row.fee.is_some(),
                 f.fee.is_some() && f.status == Status::Triggered

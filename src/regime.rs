@@ -169,6 +169,8 @@ pub struct Regime {
     pub notes: Vec<String>,
     /// The law before the deciding rule's window, not screened by the pack.
     pub earlier_law: Option<EarlierLaw>,
+    /// Where `earlier_law` stands in the file (byte range), for diagnostics.
+    pub earlier_law_span: Option<std::ops::Range<usize>>,
     /// File it came from, relative to the pack root.
     pub file: String,
 }
@@ -192,7 +194,7 @@ struct RawRegime {
     #[serde(default)]
     notes: Vec<String>,
     #[serde(default)]
-    earlier_law: Option<EarlierLaw>,
+    earlier_law: Option<toml::Spanned<EarlierLaw>>,
 }
 
 /// What a regime file is checked against: the pack's rule ids and calendars.
@@ -408,7 +410,8 @@ pub fn parse(file: &str, text: &str, ctx: &Context<'_>) -> Result<Regime, Vec<Pr
             .collect(),
         sources: raw.sources,
         notes: raw.notes,
-        earlier_law: raw.earlier_law,
+        earlier_law_span: raw.earlier_law.as_ref().map(toml::Spanned::span),
+        earlier_law: raw.earlier_law.map(toml::Spanned::into_inner),
         file: file.to_string(),
     })
 }

@@ -65,6 +65,7 @@ fn check_reports_every_regime_and_calendar_problem() {
         "unknown_key.regime.toml:9:1: invalid regime file: unknown field `penalties`",
         "missing_field.regime.toml:1:1: invalid regime file: missing field `who_files`",
         "no_earliest.regime.toml:12:1: the clock needs exactly one branch of kind `earliest`",
+        "earlier_law_gap.regime.toml:11:15: `earlier_law.until` 2025-01-01 is not the first day of `xx.test.ok`'s window (open)",
         "no_earliest.regime.toml:12:1: a step of branch `Phase 2` rolls, but only calendar days roll",
         "xx-court.calendar.toml:4:1: holiday `Court Day` has month 13",
         "xx-court.calendar.toml:10:1: holiday `Floating Day` needs either `day`",

@@ -610,6 +610,86 @@ impl Builder<'_> {
         }
     }
 
+    /// The memo's first paragraph: what must be filed, the fee, when the deal can close at
+    /// the earliest and on which filing date, what is still open, and whether the planned
+    /// closing date comes too early. Built only from the matrix, the timeline and the deal's
+    /// dates, so it never says more than the sections below.
+    fn bottom_line(&self) -> Line {
+        let r = self.report;
+        let mut line = vec![strong("Bottom line. ")];
+        let rows = |v: Verdict| -> Vec<&MatrixRow> {
+            r.matrix.iter().filter(|row| row.verdict == v).collect()
+        };
+        let required = rows(Verdict::FilingRequired);
+        let open: Vec<&MatrixRow> = r
+            .matrix
+            .iter()
+            .filter(|row| {
+                matches!(
+                    row.verdict,
+                    Verdict::CannotDetermine | Verdict::NotScreened | Verdict::Error
+                )
+            })
+            .collect();
+        if required.is_empty() {
+            line.push(text(if open.is_empty() {
+                "No filing is required under the regimes screened. "
+            } else {
+                "No filing is required so far under the regimes screened. "
+            }));
+        } else {
+            let names: Vec<String> = required
+                .iter()
+                .map(|row| match &row.fee {
+                    Some(f) => format!("{} (fee {})", row.name, fee_amount(f)),
+                    None => row.name.clone(),
+                })
+                .collect();
+            line.push(text(format!("File: {}. ", names.join("; "))));
+        }
+        let closing = self.deal.deal.dates.as_ref().and_then(|d| d.closing);
+        if let Some(t) = &r.timeline
+            && let Some(first) = t.regimes.iter().map(|x| x.earliest.date).max()
+        {
+            line.push(text(format!(
+                "Earliest clearance of every required suspensory filing: {first}, with the filings {} {}. ",
+                if t.filing_assumed { "assumed made on" } else { "made on" },
+                t.filing
+            )));
+            if let Some(c) = closing
+                && c < first
+            {
+                line.push(strong(format!(
+                    "The planned closing date {c} comes before that: closing then would breach a waiting period. "
+                )));
+            }
+        }
+        if !open.is_empty() {
+            let names: Vec<&str> = open.iter().map(|row| row.name.as_str()).collect();
+            line.push(text(format!(
+                "Still open: {} ({} fact{} requested below). ",
+                names.join("; "),
+                r.information_requests.len(),
+                if r.information_requests.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                }
+            )));
+            if open.iter().any(|row| row.suspensory) {
+                line.push(text(
+                    "Until they are settled, do not close: a suspensory filing found to be required after closing means the deal closed without clearance.",
+                ));
+            }
+        }
+        // Sentences end with a space for the next one; the paragraph does not.
+        if let Some(Inline::Text(t) | Inline::Strong(t)) = line.last_mut() {
+            let trimmed = t.trim_end().len();
+            t.truncate(trimmed);
+        }
+        line
+    }
+
     fn summary(&self) -> Section {
         let r = self.report;
         let mut points: Vec<Line> = Vec::new();
@@ -722,7 +802,11 @@ impl Builder<'_> {
             counts.push_str(&format!("; highest severity {}", h.as_str()));
         }
         counts.push('.');
-        let mut blocks = vec![Block::List(points), Block::Para(vec![text(counts)])];
+        let mut blocks = vec![
+            Block::Para(self.bottom_line()),
+            Block::List(points),
+            Block::Para(vec![text(counts)]),
+        ];
         let mut ordered: Vec<&Finding> = r.findings.iter().collect();
         ordered.sort_by_key(|f| (status_rank(f.status), f.rule.clone()));
         blocks.push(Block::table(

@@ -410,3 +410,46 @@ fn cli_writes_the_memo_and_one_file_per_deal_in_out_dir() {
     assert!(md.starts_with("# Screening memo: "));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_bottom_line_says_what_to_file_when_and_what_is_open() {
+    // Both filings with the HSR fee; EU Phase I (25 working days from 2025-02-17) clears
+    // last of the initial periods, on 2025-03-24.
+    let (_, memo) = memo_of(&deal("merger-eu-art1-2-full-acquisition-above-thresholds"));
+    let md = memo.to_markdown();
+    assert!(
+        md.contains("**Bottom line.** File: EU merger control (EUMR); US HSR premerger notification (fee $830,000). Earliest clearance of every required suspensory filing: 2025-03-24, with the filings assumed made on 2025-02-17.\n"),
+        "{md}"
+    );
+    assert!(!md.contains("comes before that"));
+
+    // The same deal planned to close on 2025-03-10: before the waiting periods end.
+    let text = std::fs::read_to_string(
+        root().join("fixtures/deals/merger-eu-art1-2-full-acquisition-above-thresholds.json"),
+    )
+    .unwrap()
+    .replace("\"closing\": \"2025-06-30\"", "\"closing\": \"2025-03-10\"");
+    let early = ParsedDeal::from_slice(text.as_bytes()).unwrap();
+    assert_eq!(
+        early
+            .deal
+            .dates
+            .as_ref()
+            .and_then(|d| d.closing)
+            .map(|d| d.to_string()),
+        Some("2025-03-10".to_string())
+    );
+    let (_, memo) = memo_of(&early);
+    assert!(
+        memo.to_markdown()
+            .contains("**The planned closing date 2025-03-10 comes before that: closing then would breach a waiting period.**"),
+        "{}",
+        memo.to_markdown()
+    );
+
+    // Undecided suspensory regimes: no filing yet, and do not close until they are settled.
+    let (_, memo) = memo_of(&deal("amazon-anthropic-2023-first-tranche"));
+    let md = memo.to_markdown();
+    assert!(md.contains("**Bottom line.** No filing is required so far under the regimes screened. Still open: German merger control (Bundeskartellamt);"), "{md}");
+    assert!(md.contains("Until they are settled, do not close"));
+}

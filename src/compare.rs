@@ -1210,15 +1210,10 @@ fn section_head(title: &str, differ: usize, same: usize, what: &str) -> String {
 }
 
 fn counts_words(c: &Counts, highest: Option<Severity>) -> String {
-    let parts: Vec<String> = Status::ALL
-        .iter()
-        .filter(|s| c.get(**s) > 0)
-        .map(|s| format!("{} {}", c.get(*s), s.as_str().replace('_', " ")))
-        .collect();
     let high = highest
         .map(|h| format!(" (highest severity: {})", h.as_str()))
         .unwrap_or_default();
-    format!("{}{high}", parts.join(", "))
+    format!("{}{high}", c.words())
 }
 
 /// Cells as plain text, for the aligned tables of [`VariantComparison::to_text`].

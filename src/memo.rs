@@ -789,15 +789,7 @@ impl Builder<'_> {
                 )),
             ]);
         }
-        let c = &r.summary.counts;
-        let mut parts = Vec::new();
-        for s in Status::ALL {
-            let n = c.get(s);
-            if n > 0 {
-                parts.push(format!("{n} {}", s.as_str().replace('_', " ")));
-            }
-        }
-        let mut counts = format!("{} rules: {}", r.ruleset.rules, parts.join(", "));
+        let mut counts = format!("{} rules: {}", r.ruleset.rules, r.summary.counts.words());
         if let Some(h) = r.summary.highest_severity {
             counts.push_str(&format!("; highest severity {}", h.as_str()));
         }

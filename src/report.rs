@@ -60,6 +60,16 @@ impl Counts {
         }
     }
 
+    /// The non-zero counts in words, in status order: `2 clear, 9 insufficient data`.
+    pub fn words(&self) -> String {
+        Status::ALL
+            .iter()
+            .filter(|s| self.get(**s) > 0)
+            .map(|s| format!("{} {}", self.get(*s), s.as_str().replace('_', " ")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     fn bump(&mut self, status: Status) {
         let slot = match status {
             Status::Triggered => &mut self.triggered,
@@ -275,15 +285,7 @@ fn render_text(r: &Report) -> String {
         short(&r.deal.digest),
         short(&r.ruleset.digest)
     ));
-    let c = &r.summary.counts;
-    let mut parts = Vec::new();
-    for s in Status::ALL {
-        let n = c.get(s);
-        if n > 0 {
-            parts.push(format!("{n} {}", s.as_str().replace('_', " ")));
-        }
-    }
-    out.push_str(&format!("summary: {}", parts.join(", ")));
+    out.push_str(&format!("summary: {}", r.summary.counts.words()));
     if let Some(h) = r.summary.highest_severity {
         out.push_str(&format!(" (highest severity: {})", h.as_str()));
     }

@@ -274,4 +274,9 @@ pub struct Finding {
     /// A filing fee the rule computed (`fee(…)` in the script), for the filing matrix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<crate::matrix::Fee>,
+    /// With `not_in_force`: the date falls before the rule's window, when an earlier law
+    /// that the pack does not screen applied (named in the explanation). Check it
+    /// separately; it is never an all-clear.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_screened: bool,
 }

@@ -194,23 +194,23 @@ pub fn build(
     regimes: &[Regime],
     calendars: &BTreeMap<String, Calendar>,
     findings: &[Finding],
-    as_of: crate::date::Date,
 ) -> Vec<MatrixRow> {
     regimes
         .iter()
         .filter_map(|regime| {
             let decided = findings.iter().find(|f| f.rule == regime.decided_by)?;
-            // Before the deciding rule's window an earlier law may have applied: that is
-            // "not screened", which must not read as "nothing to file".
-            let earlier = regime
-                .earlier_law
-                .as_ref()
-                .filter(|e| decided.status == Status::NotInForce && as_of < e.until);
-            let verdict = match earlier {
-                Some(_) => Verdict::NotScreened,
-                None => Verdict::of(decided.status),
+            // Before the deciding rule's window an earlier law may have applied that the
+            // pack does not screen: that is "not screened", which must not read as "nothing
+            // to file". The finding names the law.
+            let verdict = if decided.not_screened {
+                Verdict::NotScreened
+            } else {
+                Verdict::of(decided.status)
             };
-            let mut remarks: Vec<String> = earlier.map(|e| e.text.clone()).into_iter().collect();
+            let mut remarks: Vec<String> = Vec::new();
+            if decided.not_screened {
+                remarks.push(decided.explanation.clone());
+            }
             remarks.extend(
                 regime
                     .related

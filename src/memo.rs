@@ -92,6 +92,10 @@ fn status_words(s: Status) -> &'static str {
 }
 
 fn finding_badge(f: &Finding) -> Inline {
+    if f.not_screened {
+        // An earlier law applied that the pack does not screen: an open point, not a pass.
+        return Inline::Badge(Tone::Unknown, "not screened: earlier law".to_string());
+    }
     let words = match f.severity {
         Some(sev) => format!("{} ({})", status_words(f.status), sev.as_str()),
         None => status_words(f.status).to_string(),
@@ -463,8 +467,13 @@ fn not_in_force_list(list: &[&Finding], as_of: crate::date::Date) -> Vec<Block> 
         return Vec::new();
     }
     let prefix = format!("Not in force on {as_of}: ");
+    let heading = if list.iter().any(|f| f.not_screened) {
+        format!("Not in force, or not screened, on {as_of}")
+    } else {
+        format!("Not in force on {as_of}")
+    };
     vec![
-        Block::Para(vec![strong(format!("Not in force on {as_of}"))]),
+        Block::Para(vec![strong(heading)]),
         Block::List(
             list.iter()
                 .map(|f| {
@@ -761,6 +770,18 @@ impl Builder<'_> {
             if !names.is_empty() {
                 points.push(vec![strong(lead), text(names.join("; "))]);
             }
+        }
+        let unscreened: Vec<String> = r
+            .findings
+            .iter()
+            .filter(|f| is_substantive(&f.rule) && f.not_screened)
+            .map(|f| format!("{} ({})", f.title, f.rule))
+            .collect();
+        if !unscreened.is_empty() {
+            points.push(vec![
+                strong("Substantive risk not screened (earlier guidelines applied; check separately): "),
+                text(unscreened.join("; ")),
+            ]);
         }
         if let Some(t) = &r.timeline
             && let Some(d) = &t.drives_closing

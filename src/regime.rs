@@ -126,18 +126,6 @@ pub struct Related {
     pub remark: String,
 }
 
-/// The law that applied before the deciding rule's window, which the pack does not screen:
-/// before `until`, a `not_in_force` finding means "not screened", never "nothing applies".
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EarlierLaw {
-    /// The first day the deciding rule screens; earlier dates fall under `text`.
-    pub until: crate::date::Date,
-    /// The earlier law in words, with what to do ("the Enterprise Act 2002 as it stood
-    /// then ...: check it separately").
-    pub text: String,
-}
-
 /// One regime of the pack.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Regime {
@@ -167,10 +155,6 @@ pub struct Regime {
     pub sources: Vec<String>,
     /// Caveats (UNCONFIRMED items).
     pub notes: Vec<String>,
-    /// The law before the deciding rule's window, not screened by the pack.
-    pub earlier_law: Option<EarlierLaw>,
-    /// Where `earlier_law` stands in the file (byte range), for diagnostics.
-    pub earlier_law_span: Option<std::ops::Range<usize>>,
     /// File it came from, relative to the pack root.
     pub file: String,
 }
@@ -193,8 +177,6 @@ struct RawRegime {
     sources: Vec<String>,
     #[serde(default)]
     notes: Vec<String>,
-    #[serde(default)]
-    earlier_law: Option<toml::Spanned<EarlierLaw>>,
 }
 
 /// What a regime file is checked against: the pack's rule ids and calendars.
@@ -410,8 +392,6 @@ pub fn parse(file: &str, text: &str, ctx: &Context<'_>) -> Result<Regime, Vec<Pr
             .collect(),
         sources: raw.sources,
         notes: raw.notes,
-        earlier_law_span: raw.earlier_law.as_ref().map(toml::Spanned::span),
-        earlier_law: raw.earlier_law.map(toml::Spanned::into_inner),
         file: file.to_string(),
     })
 }

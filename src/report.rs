@@ -182,7 +182,7 @@ impl Report {
         for f in &findings {
             counts.bump(f.status);
         }
-        let matrix = crate::matrix::build(rules.regimes(), rules.calendars(), &findings, as_of);
+        let matrix = crate::matrix::build(rules.regimes(), rules.calendars(), &findings);
         let timeline = crate::timeline::build(
             deal.deal.dates.as_ref(),
             as_of,
@@ -314,7 +314,11 @@ fn render_text(r: &Report) -> String {
             .unwrap_or_default();
         out.push_str(&format!(
             "{}{sev}  {}  ({})\n",
-            status_label(f.status),
+            if f.not_screened {
+                "NOT SCREENED"
+            } else {
+                status_label(f.status)
+            },
             f.rule,
             f.regime
         ));

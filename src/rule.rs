@@ -30,6 +30,11 @@ pub struct RuleMeta {
     /// `not_in_force` findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window_note: Option<String>,
+    /// The law that applied before `from` and that this rule does not screen (the 2010
+    /// Horizontal Merger Guidelines, the Enterprise Act 2002 before the DMCCA 2024): a deal
+    /// dated earlier is "not screened", never silently "not in force".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earlier_law: Option<String>,
     /// Rule version.
     pub version: String,
     /// Caveats a reviewer should know (e.g. unconfirmed figures).
@@ -65,6 +70,7 @@ const KEYS: &[&str] = &[
     "from",
     "until",
     "window_note",
+    "earlier_law",
     "version",
     "notes",
 ];
@@ -185,8 +191,23 @@ pub(crate) fn parse_meta(file: &str, m: &Map) -> Result<RuleMeta, Vec<String>> {
             }
         },
     };
+    let earlier_law = match m.get("earlier_law") {
+        None => None,
+        Some(v) => match v.clone().into_immutable_string() {
+            Ok(s) => Some(s.to_string()),
+            Err(_) => {
+                errors.push("metadata `earlier_law` must be a string".into());
+                None
+            }
+        },
+    };
     let from = date(m, "from", &mut errors);
     let until = date(m, "until", &mut errors);
+    if earlier_law.is_some() && from.is_none() {
+        errors.push(
+            "metadata `earlier_law` needs `from`: it names the law that applied before it".into(),
+        );
+    }
     if let (Some(f), Some(u)) = (from, until)
         && u < f
     {
@@ -220,6 +241,7 @@ pub(crate) fn parse_meta(file: &str, m: &Map) -> Result<RuleMeta, Vec<String>> {
                 from,
                 until,
                 window_note,
+                earlier_law,
                 version,
                 notes,
                 file: file.to_string(),

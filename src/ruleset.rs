@@ -221,6 +221,7 @@ fn placeholder_meta(file: &str) -> RuleMeta {
         from: None,
         until: None,
         window_note: None,
+        earlier_law: None,
         version: String::new(),
         notes: Vec::new(),
         file: file.to_string(),
@@ -548,30 +549,6 @@ fn compile(
         {
             match crate::regime::parse(&f.path, &f.text, &ctx) {
                 Ok(r) => {
-                    // "Not screened" must start exactly where the deciding rule stops
-                    // answering, or a date would fall between "not screened" and a verdict.
-                    let window = rules
-                        .iter()
-                        .find(|x| x.meta.id == r.decided_by)
-                        .map(|x| x.meta.from);
-                    if let (Some(e), Some(from)) = (&r.earlier_law, window)
-                        && from != Some(e.until)
-                    {
-                        let mut p = Problem::in_file(
-                            &f.path,
-                            format!(
-                                "`earlier_law.until` {} is not the first day of `{}`'s window ({})",
-                                e.until,
-                                r.decided_by,
-                                from.map_or("open".to_string(), |d| d.to_string())
-                            ),
-                        )
-                        .with_help("set `until` to the rule's `from` date");
-                        if let Some(span) = &r.earlier_law_span {
-                            p = p.at_span(&Arc::from(f.text.as_str()), span.start, span.end);
-                        }
-                        problems.push(p);
-                    }
                     if let Some(other) = regimes.iter().find(|o| o.id == r.id) {
                         problems.push(Problem::in_file(
                             &f.path,

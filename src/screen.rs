@@ -124,18 +124,29 @@ impl RuleSet {
             );
         };
         if !meta.in_force_on(as_of) {
-            let finding = base_finding(
+            let earlier = meta
+                .earlier_law
+                .as_deref()
+                .filter(|_| meta.from.is_some_and(|f| as_of < f));
+            let mut finding = base_finding(
                 rule,
                 Status::NotInForce,
-                format!(
-                    "Not in force on {as_of}: the legal basis of this rule applies {}{}.",
-                    meta.window_text(),
-                    meta.window_note
-                        .as_deref()
-                        .map(|n| format!(" ({n})"))
-                        .unwrap_or_default()
-                ),
+                match earlier {
+                    Some(law) => format!(
+                        "Not screened on {as_of}: this rule applies {}; before then {law} applied, which this pack does not screen: check it separately.",
+                        meta.window_text()
+                    ),
+                    None => format!(
+                        "Not in force on {as_of}: the legal basis of this rule applies {}{}.",
+                        meta.window_text(),
+                        meta.window_note
+                            .as_deref()
+                            .map(|n| format!(" ({n})"))
+                            .unwrap_or_default()
+                    ),
+                },
             );
+            finding.not_screened = earlier.is_some();
             let events = traced.then(|| {
                 vec![format!(
                     "not in force on {as_of}: window {}",
@@ -189,6 +200,7 @@ fn base_finding(rule: &CompiledRule, status: Status, explanation: String) -> Fin
         recommendation: None,
         notes: rule.meta.notes.clone(),
         fee: None,
+        not_screened: false,
     }
 }
 

@@ -389,7 +389,14 @@ fn every_matrix_row_traces_to_its_deciding_finding() {
             // Before its rule's window the UK regime is "not screened" (the Enterprise Act
             // 2002 applied then), never "not in force".
             let before_dmcca = r.as_of < "2025-01-01".parse().unwrap();
-            if row.regime == "uk.cma" && f.status == Status::NotInForce && before_dmcca {
+            assert_eq!(
+                f.not_screened,
+                row.regime == "uk.cma" && before_dmcca,
+                "{}",
+                path.display()
+            );
+            if f.not_screened {
+                assert_eq!(f.status, Status::NotInForce);
                 assert_eq!(row.verdict, dealscreen::matrix::Verdict::NotScreened);
                 assert!(
                     row.remarks
@@ -445,4 +452,33 @@ fn an_assumed_filing_on_a_federal_holiday_is_received_the_next_business_day() {
         "{:?}",
         hsr.notes
     );
+}
+
+#[test]
+fn guideline_rules_before_2023_are_not_screened_rather_than_not_in_force() {
+    // A stake in a competitor in 2023: the 2010 Horizontal Merger Guidelines applied, which
+    // the pack does not screen; the findings say so instead of a bare "not in force".
+    let r = fixture("antitrust-2023-before-merger-guidelines-stake-in-competitor");
+    for id in [
+        "us.guidelines.hhi_presumption",
+        "us.guidelines.partial_ownership",
+    ] {
+        let f = r.findings.iter().find(|f| f.rule == id).unwrap();
+        assert_eq!(f.status, Status::NotInForce);
+        assert!(f.not_screened, "{id}");
+        assert!(
+            f.explanation.contains(
+                "2010 Horizontal Merger Guidelines applied, which this pack does not screen"
+            ),
+            "{}",
+            f.explanation
+        );
+    }
+    // A rule whose law did not exist before its window stays plainly not in force.
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "us.ftc.ai_partnership_factors")
+        .unwrap();
+    assert!(f.status == Status::NotInForce && !f.not_screened);
 }

@@ -26,6 +26,9 @@ pub struct RuleEntry {
     /// Why the window is what it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window_note: Option<String>,
+    /// The law before the window that the rule does not screen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earlier_law: Option<String>,
     /// Citations.
     pub citations: Vec<Citation>,
     /// Deal facts the rule (and the libraries it calls) may read.
@@ -145,6 +148,7 @@ pub fn build(set: &RuleSet, files: &[SourceFile]) -> Catalog {
                 severity: meta.severity.as_str().to_string(),
                 in_force: meta.window_text(),
                 window_note: meta.window_note.clone(),
+                earlier_law: meta.earlier_law.clone(),
                 citations: meta.citations.clone(),
                 facts: facts.into_iter().collect(),
                 parameters: parameters.into_iter().collect(),
@@ -219,6 +223,11 @@ pub fn markdown(catalog: &Catalog) -> String {
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default()
         ));
+        if let Some(law) = &r.earlier_law {
+            out.push_str(&format!(
+                "- before the window: {law}, which the rule does not screen (earlier deals are marked not screened)\n"
+            ));
+        }
         out.push_str(&format!(
             "- file: `rules/{}`, version {}\n",
             r.file, r.version

@@ -5,12 +5,9 @@
 //! Every cell says where it comes from: the verdict and the fee name the finding (rule id)
 //! that decided them; the other columns name the sources of the regime file.
 
-use std::collections::BTreeMap;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::Calendar;
 use crate::finding::{Finding, Status};
 use crate::regime::Regime;
 
@@ -190,11 +187,7 @@ pub struct MatrixRow {
 
 /// The filing matrix of a screening: one row per regime whose deciding rule was evaluated,
 /// in the pack's regime order.
-pub fn build(
-    regimes: &[Regime],
-    calendars: &BTreeMap<String, Calendar>,
-    findings: &[Finding],
-) -> Vec<MatrixRow> {
+pub fn build(regimes: &[Regime], findings: &[Finding]) -> Vec<MatrixRow> {
     regimes
         .iter()
         .filter_map(|regime| {
@@ -222,8 +215,6 @@ pub fn build(
                     })
                     .map(|rel| rel.remark.clone()),
             );
-            let mut notes = regime.notes.clone();
-            notes.extend(regime.clock.notes.iter().cloned());
             Some(MatrixRow {
                 regime: regime.id.clone(),
                 name: regime.name.clone(),
@@ -233,10 +224,10 @@ pub fn build(
                 obligation: regime.obligation,
                 suspensory: regime.suspensory,
                 when_to_file: regime.when_to_file.clone(),
-                review_clock: regime.review_clock_words(calendars),
-                clock_unit: regime.clock_unit(),
-                clock_short: regime.clock_short(),
-                extension: regime.extension_words(calendars),
+                review_clock: regime.words.review_clock.clone(),
+                clock_unit: regime.words.clock_unit,
+                clock_short: regime.words.clock_short.clone(),
+                extension: regime.words.extension.clone(),
                 who_files: regime.who_files.clone(),
                 // The fee of a triggered finding only: a clear answer owes none.
                 fee: decided
@@ -245,7 +236,7 @@ pub fn build(
                     .filter(|_| verdict == Verdict::FilingRequired),
                 penalty: regime.penalty.clone(),
                 sources: regime.sources.clone(),
-                notes,
+                notes: regime.words.notes.clone(),
                 remarks,
                 missing: if verdict == Verdict::CannotDetermine {
                     decided.missing.clone()

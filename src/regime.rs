@@ -126,6 +126,22 @@ pub struct Related {
     pub remark: String,
 }
 
+/// What the filing matrix shows of a regime's clock, rendered once when the pack loads:
+/// every report repeats it, and it depends on the regime and the calendars alone.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MatrixWords {
+    /// The review clock in words.
+    pub review_clock: String,
+    /// Extension events in words.
+    pub extension: Option<String>,
+    /// The initial period in short, for tables.
+    pub clock_short: Option<String>,
+    /// How the initial period counts.
+    pub clock_unit: Option<ClockUnit>,
+    /// The regime's caveats followed by its clock's.
+    pub notes: Vec<String>,
+}
+
 /// One regime of the pack.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Regime {
@@ -157,6 +173,8 @@ pub struct Regime {
     pub notes: Vec<String>,
     /// File it came from, relative to the pack root.
     pub file: String,
+    /// The matrix's words for this regime, rendered at load.
+    pub words: MatrixWords,
 }
 
 #[derive(Deserialize)]
@@ -374,7 +392,7 @@ pub fn parse(file: &str, text: &str, ctx: &Context<'_>) -> Result<Regime, Vec<Pr
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(Regime {
+    let mut regime = Regime {
         id: raw.id.into_inner(),
         name: raw.name,
         jurisdiction: raw.jurisdiction,
@@ -393,7 +411,21 @@ pub fn parse(file: &str, text: &str, ctx: &Context<'_>) -> Result<Regime, Vec<Pr
         sources: raw.sources,
         notes: raw.notes,
         file: file.to_string(),
-    })
+        words: MatrixWords::default(),
+    };
+    regime.words = MatrixWords {
+        review_clock: regime.review_clock_words(ctx.calendars),
+        extension: regime.extension_words(ctx.calendars),
+        clock_short: regime.clock_short(),
+        clock_unit: regime.clock_unit(),
+        notes: regime
+            .notes
+            .iter()
+            .chain(&regime.clock.notes)
+            .cloned()
+            .collect(),
+    };
+    Ok(regime)
 }
 
 /// A text with its first letter in capitals, to start a sentence.

@@ -182,7 +182,7 @@ impl Report {
         for f in &findings {
             counts.bump(f.status);
         }
-        let matrix = crate::matrix::build(rules.regimes(), rules.calendars(), &findings);
+        let matrix = crate::matrix::build(rules.regimes(), &findings);
         let timeline = crate::timeline::build(
             deal.deal.dates.as_ref(),
             as_of,

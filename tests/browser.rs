@@ -12,128 +12,21 @@
 //! dependencies.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
-use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_dealscreen");
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-/// Longest a test waits for a process to start, a request, or a page.
-const WAIT: Duration = Duration::from_secs(60);
+mod serve_support;
+use serve_support::*;
+
 const TOKEN: &str = "page-t0ken-for-tests";
 const EXAMPLE: &str = "amazon-anthropic-2023-first-tranche";
 /// A deal whose JSON is fine but whose voting percentage is not a percentage: the page
 /// must name `/transaction/voting_pct_after` and its line (5) and column.
 const BAD_DEAL: &str = "{\n  \"id\": \"bad-pct\",\n  \"acquirer\": {\"name\": \"A\"},\n  \"target\": {\"name\": \"T\"},\n  \"transaction\": {\"voting_pct_after\": 150},\n  \"dates\": {\"signing\": \"2024-05-01\"}\n}\n";
-
-/// A folder under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "dealscreen-browser-{}-{}-{name}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn write(&self, rel: &str, bytes: &[u8]) -> PathBuf {
-        let p = self.0.join(rel);
-        std::fs::write(&p, bytes).unwrap();
-        p
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A child process killed (and reaped) on drop, even when the test fails.
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A running `dealscreen serve` on a free loopback port.
-struct Server {
-    _proc: Proc,
-    base: String,
-    stderr: Arc<Mutex<String>>,
-}
-
-fn start(args: &[&str]) -> Server {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .args(args)
-        .current_dir(ROOT)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = Arc::new(Mutex::new(String::new()));
-    let mut pipe = child.stderr.take().unwrap();
-    let sink = stderr.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = pipe.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    });
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut lines = BufReader::new(stdout).lines();
-        if let Some(Ok(line)) = lines.next() {
-            let _ = tx.send(line);
-        }
-        for _ in lines {}
-    });
-    let proc = Proc(child);
-    let line = rx.recv_timeout(WAIT).unwrap_or_else(|_| {
-        panic!(
-            "the server did not print `listening on`; stderr:\n{}",
-            stderr.lock().unwrap()
-        )
-    });
-    let addr = line.strip_prefix("listening on http://").unwrap();
-    Server {
-        _proc: proc,
-        base: format!("http://{addr}"),
-        stderr,
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(WAIT))
-        .max_redirects(0)
-        .build()
-        .into()
-}
 
 struct Resp {
     status: u16,
@@ -668,7 +561,7 @@ impl Browser {
                     "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync",
                     "--disable-dev-shm-usage", "--hide-scrollbars",
-                    format!("--user-data-dir={}", profile.0.display()),
+                    format!("--user-data-dir={}", profile.path().display()),
                     "--window-size=1280,900"
                 ]
             },

@@ -3,19 +3,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::io::Read;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_dealscreen");
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-/// Longest a test waits for the server to start, and for any one request.
-const WAIT: Duration = Duration::from_secs(60);
+mod serve_support;
+use serve_support::*;
+
 const TOKEN: &str = "s3cret-t0ken-for-tests";
 
 /// The routes the issue specifies; `/openapi.json` must list exactly these.
@@ -33,116 +31,6 @@ const ROUTES: &[(&str, &str)] = &[
 ];
 
 /// A folder under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "dealscreen-server-{}-{}-{name}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn write(&self, rel: &str, text: &str) -> PathBuf {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A running server; killed (and reaped) on drop, even when the test fails.
-struct Server {
-    child: Child,
-    base: String,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn spawn(args: &[&str]) -> (Child, Arc<Mutex<String>>) {
-    let mut child = Command::new(BIN)
-        .arg("serve")
-        .args(args)
-        .current_dir(ROOT)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = Arc::new(Mutex::new(String::new()));
-    let mut pipe = child.stderr.take().unwrap();
-    let sink = stderr.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = pipe.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    });
-    (child, stderr)
-}
-
-/// Starts `dealscreen serve --addr 127.0.0.1:0 ARGS` and reads the port it prints.
-fn start(args: &[&str]) -> Server {
-    let mut all = vec!["--addr", "127.0.0.1:0"];
-    all.extend_from_slice(args);
-    let (mut child, stderr) = spawn(&all);
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut lines = BufReader::new(stdout).lines();
-        if let Some(Ok(line)) = lines.next() {
-            let _ = tx.send(line);
-        }
-        // Keep draining so the server never blocks on a full pipe.
-        for _ in lines {}
-    });
-    let mut server = Server {
-        child,
-        base: String::new(),
-        stderr,
-    };
-    let line = match rx.recv_timeout(WAIT) {
-        Ok(line) => line,
-        Err(_) => panic!(
-            "the server did not print `listening on`; stderr:\n{}",
-            server.stderr.lock().unwrap()
-        ),
-    };
-    let addr = line
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-    assert!(addr.starts_with("127.0.0.1:"), "{addr}");
-    assert_ne!(addr, "127.0.0.1:0", "the real port is printed");
-    server.base = format!("http://{addr}");
-    server
-}
-
 struct Resp {
     status: u16,
     content_type: String,
@@ -170,15 +58,6 @@ impl Resp {
         }
         p
     }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(WAIT))
-        .max_redirects(0)
-        .build()
-        .into()
 }
 
 impl Server {
@@ -268,7 +147,7 @@ fn cli_json(args: &[&str]) -> Value {
 fn small_pack(dir: &TempDir, answer: &str) {
     dir.write(
         "xx/test/ok.rhai",
-        &format!(
+        format!(
             "const RULE = #{{ id: \"xx.test.ok\", title: \"Is it ok?\", regime: \"T\", severity: \"high\", citations: [\"c\"], version: \"1\" }};\nfn evaluate() {{ triggered(\"{answer}\") }}\n"
         ),
     );
@@ -411,7 +290,7 @@ fn openapi_lists_exactly_the_routes_the_router_answers() {
 
 fn token_file() -> (TempDir, String) {
     let dir = TempDir::new("token");
-    let p = dir.write("token", &format!("{TOKEN}\n"));
+    let p = dir.write("token", format!("{TOKEN}\n"));
     let s = p.to_string_lossy().into_owned();
     (dir, s)
 }
@@ -767,7 +646,7 @@ fn sighup_reloads_the_pack() {
     let first = s.digest();
     let hup = |s: &Server| {
         let ok = Command::new("kill")
-            .args(["-HUP", &s.child.id().to_string()])
+            .args(["-HUP", &s.proc.0.id().to_string()])
             .status()
             .unwrap()
             .success();

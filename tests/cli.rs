@@ -30,19 +30,16 @@ fn fail_on_sets_exit_code_1_only_at_or_above_the_level() {
 
 #[test]
 fn a_rule_error_gives_exit_code_3_and_the_rest_still_answers() {
-    let dir = std::env::temp_dir().join(format!("dealscreen-cli-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("xx/test")).unwrap();
-    std::fs::write(
-        dir.join("xx/test/spin.rhai"),
-        "const RULE = #{ id: \"xx.test.spin\", title: \"spin\", regime: \"T\", severity: \"low\", citations: [\"c\"], version: \"1\" };\nfn evaluate() { loop {} }\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("xx/test/ok.rhai"),
-        "const RULE = #{ id: \"xx.test.ok\", title: \"ok\", regime: \"T\", severity: \"high\", citations: [\"c\"], version: \"1\" };\nfn evaluate() { triggered(\"yes\") }\n",
-    )
-    .unwrap();
+    let dir = temp_pack(
+        "cli",
+        &[
+            ("xx/test/spin.rhai", SPIN_RULE),
+            (
+                "xx/test/ok.rhai",
+                "const RULE = #{ id: \"xx.test.ok\", title: \"ok\", regime: \"T\", severity: \"high\", citations: [\"c\"], version: \"1\" };\nfn evaluate() { triggered(\"yes\") }\n",
+            ),
+        ],
+    );
     let rules = dir.to_string_lossy().into_owned();
     let deal = "fixtures/deals/hsr-2024-just-above-threshold.json";
     let (code, out, _) = cli(

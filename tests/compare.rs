@@ -477,19 +477,16 @@ fn cli_refuses_bad_input_with_exit_2() {
 
 #[test]
 fn cli_exits_3_when_a_rule_failed() {
-    let dir = std::env::temp_dir().join(format!("dealscreen-compare-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("xx/test")).unwrap();
-    std::fs::write(
-        dir.join("xx/test/spin.rhai"),
-        "const RULE = #{ id: \"xx.test.spin\", title: \"spin\", regime: \"T\", severity: \"low\", citations: [\"c\"], version: \"1\" };\nfn evaluate() { loop {} }\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("xx/test/stake.rhai"),
-        "const RULE = #{ id: \"xx.test.stake\", title: \"stake\", regime: \"T\", severity: \"high\", citations: [\"c\"], version: \"1\" };\nfn evaluate() { if need(\"/transaction/voting_pct_after\") > 10.0 { triggered(\"big\") } else { clear(\"small\") } }\n",
-    )
-    .unwrap();
+    let dir = temp_pack(
+        "compare",
+        &[
+            ("xx/test/spin.rhai", SPIN_RULE),
+            (
+                "xx/test/stake.rhai",
+                "const RULE = #{ id: \"xx.test.stake\", title: \"stake\", regime: \"T\", severity: \"high\", citations: [\"c\"], version: \"1\" };\nfn evaluate() { if need(\"/transaction/voting_pct_after\") > 10.0 { triggered(\"big\") } else { clear(\"small\") } }\n",
+            ),
+        ],
+    );
     let rules = dir.to_string_lossy().into_owned();
     let (code, out, err) = cli(
         &[

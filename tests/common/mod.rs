@@ -71,3 +71,19 @@ pub fn cli(args: &[&str], stdin: Option<&[u8]>) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// A rule that never ends: screening it hits the sandbox's operations limit (`error`).
+pub const SPIN_RULE: &str = "const RULE = #{ id: \"xx.test.spin\", title: \"spin\", regime: \"T\", severity: \"low\", citations: [\"c\"], version: \"1\" };\nfn evaluate() { loop {} }\n";
+
+/// A rule pack written to a fresh temporary folder named after `name`: each file by its
+/// path in the pack. The caller removes it.
+pub fn temp_pack(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("dealscreen-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}

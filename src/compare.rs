@@ -970,30 +970,12 @@ fn status_words(c: &FindingCell) -> String {
     }
 }
 
-fn money(amount: f64, currency: &str) -> String {
-    match currency {
-        "USD" => crate::format::usd(amount),
-        "EUR" => crate::format::eur(amount),
-        "GBP" => crate::format::gbp(amount),
-        _ => format!("{} {currency}", crate::format::grouped(amount)),
-    }
-}
-
-/// The verdict a finding's status stands for, for wording a fee cell.
-fn as_verdict(status: Status) -> Verdict {
-    match status {
-        Status::Triggered => Verdict::FilingRequired,
-        Status::Clear => Verdict::NotRequired,
-        Status::InsufficientData => Verdict::CannotDetermine,
-        Status::NotInForce => Verdict::NotInForce,
-        Status::Error => Verdict::Error,
-    }
-}
-
 fn fee_words(fee: Option<&FeeCell>, verdict: Option<Verdict>) -> String {
     match (fee, verdict) {
-        (Some(f), _) if f.at_least => format!("at least {}", money(f.amount, &f.currency)),
-        (Some(f), _) => money(f.amount, &f.currency),
+        (Some(f), _) if f.at_least => {
+            format!("at least {}", crate::format::money(f.amount, &f.currency))
+        }
+        (Some(f), _) => crate::format::money(f.amount, &f.currency),
         (None, Some(Verdict::FilingRequired)) => "no fee computed".to_string(),
         (None, Some(Verdict::CannotDetermine | Verdict::NotScreened | Verdict::Error)) => {
             "unknown".to_string()
@@ -1563,7 +1545,7 @@ impl VariantComparison {
                 row_of(
                     named(&f.regime, &f.rule),
                     f.cells.iter().zip(&f.statuses),
-                    |(c, s)| vec![text(fee_words(c.as_ref(), s.map(as_verdict)))],
+                    |(c, s)| vec![text(fee_words(c.as_ref(), s.map(Verdict::of)))],
                 )
             })
             .collect()

@@ -67,6 +67,17 @@ pub fn gbp(value: f64) -> String {
     currency("£", value)
 }
 
+/// An amount in an ISO 4217 currency: `$105,000`, `€400,000,000`, or `1,000 CHF` for a
+/// currency without a symbol here.
+pub fn money(value: f64, iso: &str) -> String {
+    match iso {
+        "USD" => usd(value),
+        "EUR" => eur(value),
+        "GBP" => gbp(value),
+        other => format!("{} {other}", grouped(value)),
+    }
+}
+
 fn currency(symbol: &str, value: f64) -> String {
     // Cents on large amounts (often the result of a currency conversion) claim a precision
     // the inputs do not have.

@@ -134,6 +134,18 @@ pub struct Fee {
     pub rule: String,
 }
 
+impl Fee {
+    /// The amount in words, "at least" where it is a floor: `$105,000`, `at least $265,000`.
+    pub fn amount_words(&self) -> String {
+        let amount = crate::format::money(self.amount, &self.currency);
+        if self.at_least {
+            format!("at least {amount}")
+        } else {
+            amount
+        }
+    }
+}
+
 /// One row of the filing matrix.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MatrixRow {
@@ -256,19 +268,6 @@ fn kind_words(row: &MatrixRow) -> String {
     )
 }
 
-fn fee_short(fee: &Fee) -> String {
-    let amount = if fee.currency == "USD" {
-        crate::format::usd(fee.amount)
-    } else {
-        format!("{} {}", fee.currency, crate::format::number(fee.amount))
-    };
-    if fee.at_least {
-        format!("at least {amount}")
-    } else {
-        amount
-    }
-}
-
 /// The matrix as a compact table, then the details of every row that needs action.
 pub(crate) fn render_text(rows: &[MatrixRow], out: &mut String) {
     use crate::report::{WIDTH, bullet, wrap};
@@ -289,7 +288,7 @@ pub(crate) fn render_text(rows: &[MatrixRow], out: &mut String) {
                 row.clock_short
                     .clone()
                     .unwrap_or_else(|| "none".to_string()),
-                row.fee.as_ref().map(fee_short).unwrap_or_default(),
+                row.fee.as_ref().map(Fee::amount_words).unwrap_or_default(),
             ]
         })
         .collect();

@@ -500,20 +500,6 @@ fn clock_gist(clock: &str) -> String {
     }
 }
 
-fn fee_amount(f: &crate::matrix::Fee) -> String {
-    let amount = match f.currency.as_str() {
-        "USD" => format::usd(f.amount),
-        "EUR" => format::eur(f.amount),
-        "GBP" => format::gbp(f.amount),
-        other => format!("{} {other}", format::grouped(f.amount)),
-    };
-    if f.at_least {
-        format!("at least {amount}")
-    } else {
-        amount
-    }
-}
-
 /// A fee's words without the label the rule's sentence starts with: the memo labels it.
 fn fee_words(text: &str) -> String {
     capitalise(text.strip_prefix("Filing fee: ").unwrap_or(text))
@@ -650,7 +636,7 @@ impl Builder<'_> {
             let names: Vec<String> = required
                 .iter()
                 .map(|row| match &row.fee {
-                    Some(f) => format!("{} (fee {})", row.name, fee_amount(f)),
+                    Some(f) => format!("{} (fee {})", row.name, f.amount_words()),
                     None => row.name.clone(),
                 })
                 .collect();
@@ -854,7 +840,7 @@ impl Builder<'_> {
                 .map(|row| {
                     // The amount only: its basis is in the regime section.
                     let fee = match &row.fee {
-                        Some(f) => vec![text(fee_amount(f))],
+                        Some(f) => vec![text(f.amount_words())],
                         None => vec![text("none computed")],
                     };
                     // The short form keeps the table readable; the regime section has

@@ -1178,14 +1178,10 @@ fn key(i: usize) -> String {
     String::from_utf8_lossy(&s).into_owned()
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 fn section_head(title: &str, differ: usize, same: usize, what: &str) -> String {
     format!(
         "{title}: {} differ{}, {} the same in every variant",
-        plural(differ, what, &format!("{what}s")),
+        crate::format::count(differ, what, &format!("{what}s")),
         if differ == 1 { "s" } else { "" },
         same
     )

@@ -117,14 +117,7 @@ pub(crate) fn strong(s: impl Into<String>) -> Inline {
     Inline::Strong(s.into())
 }
 
-/// The text with its first letter in upper case (a sentence made of a lower-case phrase).
-pub(crate) fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
-    }
-}
+pub(crate) use crate::format::capitalise;
 
 /// The tone of a finding's status: one mapping, so every document colours answers alike.
 pub(crate) fn status_tone(s: Status) -> Tone {

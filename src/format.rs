@@ -1,6 +1,8 @@
 //! Number formatting for explanations: one host-side formatter, so every rule and every
 //! platform writes `$1,250,000,000` and `10%` the same way.
 
+use std::fmt;
+
 /// Formats an amount with thousands separators and at most two decimals
 /// (`1250000000` → `1,250,000,000`; `0.5` → `0.50`).
 pub fn grouped(value: f64) -> String {
@@ -183,6 +185,21 @@ pub fn margin_in_unit(unit: &str, value: f64) -> String {
         }
         _ => in_unit(unit, value),
     }
+}
+
+/// The text with its first letter in upper case, to start a sentence with a phrase.
+pub fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// A count with its noun: `1 month`, `5 months`.
+pub fn count<N: fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
+    let noun = if n == N::from(1) { one } else { many };
+    format!("{n} {noun}")
 }
 
 #[cfg(test)]

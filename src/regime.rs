@@ -428,23 +428,6 @@ pub fn parse(file: &str, text: &str, ctx: &Context<'_>) -> Result<Regime, Vec<Pr
     Ok(regime)
 }
 
-/// A text with its first letter in capitals, to start a sentence.
-pub fn cap(t: &str) -> String {
-    let mut c = t.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
-}
-
-fn plural(n: i64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
 /// A step in words ("30 calendar days, an end on a weekend or a US federal holiday rolling
 /// to the next business day").
 pub fn step_words(s: &Step, calendars: &BTreeMap<String, Calendar>) -> String {
@@ -459,7 +442,7 @@ pub fn step_words(s: &Step, calendars: &BTreeMap<String, Calendar>) -> String {
         .unwrap_or_default();
     let body = match s.unit {
         ClockUnit::CalendarDays => {
-            let base = plural(s.length, "calendar day", "calendar days");
+            let base = crate::format::count(s.length, "calendar day", "calendar days");
             match (s.roll, cal) {
                 (true, Some(c)) => format!(
                     "{base}, an end on a weekend or a holiday of the {c} calendar rolling to the next business day"
@@ -469,16 +452,16 @@ pub fn step_words(s: &Step, calendars: &BTreeMap<String, Calendar>) -> String {
         }
         ClockUnit::WorkingDays => format!(
             "{} ({})",
-            plural(s.length, "working day", "working days"),
+            crate::format::count(s.length, "working day", "working days"),
             cal.unwrap_or("?")
         ),
         ClockUnit::BusinessDays => format!(
             "{} ({})",
-            plural(s.length, "business day", "business days"),
+            crate::format::count(s.length, "business day", "business days"),
             cal.unwrap_or("?")
         ),
-        ClockUnit::Months => plural(s.length, "month", "months"),
-        ClockUnit::Weeks => plural(s.length, "week", "weeks"),
+        ClockUnit::Months => crate::format::count(s.length, "month", "months"),
+        ClockUnit::Weeks => crate::format::count(s.length, "week", "weeks"),
     };
     format!("{what}{body}")
 }
@@ -495,7 +478,7 @@ impl Branch {
             StartEvent::Filing => start.to_string(),
             StartEvent::Signing => "signing (announcement)".to_string(),
         };
-        let mut out = cap(&self.label);
+        let mut out = crate::format::capitalise(&self.label);
         if !steps.is_empty() {
             out.push_str(&format!(": from {from}, {}", steps.join(", then ")));
         }
@@ -547,11 +530,17 @@ impl Regime {
             .steps
             .iter()
             .map(|s| match s.unit {
-                ClockUnit::CalendarDays => plural(s.length, "calendar day", "calendar days"),
-                ClockUnit::WorkingDays => plural(s.length, "working day", "working days"),
-                ClockUnit::BusinessDays => plural(s.length, "business day", "business days"),
-                ClockUnit::Months => plural(s.length, "month", "months"),
-                ClockUnit::Weeks => plural(s.length, "week", "weeks"),
+                ClockUnit::CalendarDays => {
+                    crate::format::count(s.length, "calendar day", "calendar days")
+                }
+                ClockUnit::WorkingDays => {
+                    crate::format::count(s.length, "working day", "working days")
+                }
+                ClockUnit::BusinessDays => {
+                    crate::format::count(s.length, "business day", "business days")
+                }
+                ClockUnit::Months => crate::format::count(s.length, "month", "months"),
+                ClockUnit::Weeks => crate::format::count(s.length, "week", "weeks"),
             })
             .collect();
         Some(parts.join(" + "))

@@ -197,7 +197,7 @@ fn run_branch(
         at,
         format!(
             "{}: {}.",
-            crate::regime::cap(&branch.label),
+            crate::format::capitalise(&branch.label),
             parts.join("; then ")
         ),
         notes,
@@ -516,7 +516,7 @@ fn next_business_day(d: Date, cal: Option<&Calendar>) -> (Date, Option<String>) 
 
 /// A text as a sentence: capitalised, with a full stop.
 fn sentence(t: &str) -> String {
-    let mut s = crate::regime::cap(t);
+    let mut s = crate::format::capitalise(t);
     if !s.ends_with('.') {
         s.push('.');
     }

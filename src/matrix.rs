@@ -356,26 +356,3 @@ pub(crate) fn render_text(rows: &[MatrixRow], out: &mut String) {
     }
 }
 
-/// The matrix as a Markdown table.
-pub(crate) fn render_markdown(rows: &[MatrixRow], out: &mut String) {
-    if rows.is_empty() {
-        return;
-    }
-    let cell = |s: &str| s.replace('|', "\\|");
-    out.push_str("## Filing matrix\n\n| regime | verdict | decided by | obligation | when to file | review clock | fee | penalty |\n|---|---|---|---|---|---|---|---|\n");
-    for row in rows {
-        out.push_str(&format!(
-            "| {} (`{}`) | **{}** | `{}` | {} | {} | {} | {} | {} |\n",
-            cell(&row.name),
-            row.regime,
-            row.verdict.as_str(),
-            row.decided_by,
-            kind_words(row),
-            cell(&row.when_to_file),
-            cell(&row.review_clock),
-            row.fee.as_ref().map(|f| cell(&f.text)).unwrap_or_default(),
-            cell(&row.penalty)
-        ));
-    }
-    out.push('\n');
-}

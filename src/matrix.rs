@@ -355,4 +355,3 @@ pub(crate) fn render_text(rows: &[MatrixRow], out: &mut String) {
         item("sources", &row.sources.join("; "));
     }
 }
-

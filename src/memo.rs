@@ -612,6 +612,14 @@ impl Builder<'_> {
     fn bottom_line(&self) -> Line {
         let r = self.report;
         let mut line = vec![strong("Bottom line. ")];
+        if r.matrix.is_empty() {
+            // Without regime files there is no verdict per regime to sum up: saying "no
+            // filing is required" would be a conclusion the pack never reached.
+            line.push(text(
+                "This rule pack describes no filing regimes, so no filing verdict is summed up here: read each finding below.",
+            ));
+            return line;
+        }
         let rows = |v: Verdict| -> Vec<&MatrixRow> {
             r.matrix.iter().filter(|row| row.verdict == v).collect()
         };

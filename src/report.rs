@@ -432,4 +432,3 @@ fn requests_text(r: &Report, out: &mut String) {
 fn short(digest: &str) -> &str {
     digest.get(..12).unwrap_or(digest)
 }
-

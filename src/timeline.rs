@@ -590,4 +590,3 @@ pub(crate) fn render_text(t: &Timeline, out: &mut String) {
         }
     }
 }
-

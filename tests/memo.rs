@@ -261,6 +261,12 @@ fn matrix_and_timeline_render_when_present_and_say_so_when_absent() {
     );
     assert!(md.contains("No clearance timeline"), "{md}");
     assert!(md.contains("## What-if\n\nNot run for this memo."), "{md}");
+    // No regimes, no verdict: the bottom line must not say that no filing is required.
+    assert!(
+        md.contains("**Bottom line.** This rule pack describes no filing regimes"),
+        "{md}"
+    );
+    assert!(!md.contains("No filing is required"), "{md}");
 
     report.matrix = vec![MatrixRow {
         regime: "us.hsr".into(),

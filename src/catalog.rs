@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::finding::Citation;
 use crate::params::{ParamTable, ParamValue};
 use crate::ruleset::{FileKind, RuleSet, SourceFile};
-use crate::scan::{is_param_name, is_pointer, string_literals};
+use crate::scan::{host_fact_reads, is_param_name, is_pointer, string_literals};
 
 /// One rule in the catalog.
 #[derive(Clone, Debug, Serialize)]
@@ -130,6 +130,7 @@ pub fn build(set: &RuleSet, files: &[SourceFile]) -> Catalog {
                     }
                 }
                 for src in sources {
+                    facts.extend(host_fact_reads(&src.text).into_iter().map(String::from));
                     for lit in string_literals(&src.text) {
                         if is_pointer(&lit.text) {
                             facts.insert(lit.text);

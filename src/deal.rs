@@ -81,6 +81,38 @@ pub struct Dates {
     pub extra: Option<serde_json::Map<String, Value>>,
 }
 
+/// Where the filing date the screening uses comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilingDate {
+    /// `dates.filing`.
+    Given,
+    /// No filing date: the signing date is assumed, the earliest a filing is usually made.
+    AssumedSigning,
+    /// Neither date: the screening date is assumed.
+    AssumedAsOf,
+}
+
+impl FilingDate {
+    /// The filing date of a deal: given, else assumed, by one rule for every part of the
+    /// pack (the HSR fee tier, the timeline), so a report never assumes two filing dates.
+    pub fn of(filing: Option<Date>, signing: Option<Date>, as_of: Date) -> (Date, FilingDate) {
+        match (filing, signing) {
+            (Some(f), _) => (f, FilingDate::Given),
+            (None, Some(s)) => (s, FilingDate::AssumedSigning),
+            (None, None) => (as_of, FilingDate::AssumedAsOf),
+        }
+    }
+
+    /// The basis as scripts see it: `given`, `signing` or `as_of`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FilingDate::Given => "given",
+            FilingDate::AssumedSigning => "signing",
+            FilingDate::AssumedAsOf => "as_of",
+        }
+    }
+}
+
 /// What a party does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -861,6 +893,18 @@ fn valid_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_filing_date_is_given_else_the_signing_date_else_the_screening_date() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        let (f, s, a) = (d("2024-06-03"), d("2024-05-01"), d("2024-09-30"));
+        assert_eq!(FilingDate::of(Some(f), Some(s), a), (f, FilingDate::Given));
+        assert_eq!(
+            FilingDate::of(None, Some(s), a),
+            (s, FilingDate::AssumedSigning)
+        );
+        assert_eq!(FilingDate::of(None, None, a), (a, FilingDate::AssumedAsOf));
+    }
 
     const MINIMAL: &str =
         r#"{"id":"d1","acquirer":{"name":"A"},"target":{"name":"T"},"transaction":{}}"#;

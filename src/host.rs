@@ -54,6 +54,14 @@ thread_local! {
     static LINES: RefCell<Option<std::collections::BTreeSet<(String, usize)>>> = const { RefCell::new(None) };
 }
 
+/// The facts `filing_date()` reads: the catalog and `rules check` list them for any rule
+/// that calls it, since they appear in no pointer literal of the script.
+pub(crate) const FILING_DATE_FACTS: [&str; 2] = ["/dates/filing", "/dates/signing"];
+
+/// Host functions that read fixed facts, by name, for the static scans of scripts.
+pub(crate) const FACT_READING_FUNCTIONS: &[(&str, &[&str])] =
+    &[("filing_date", &FILING_DATE_FACTS)];
+
 /// Notes that a script line ran (instrumented packs only).
 pub(crate) fn record_line(source: &str, line: usize) {
     LINES.with(|l| {
@@ -649,6 +657,26 @@ pub(crate) fn register(engine: &mut Engine, params: Arc<ParamSet>) {
     });
     engine.register_fn("as_of", || -> RhaiResult<ImmutableString> {
         with_state(|st| Ok(st.as_of.to_string().into()))
+    });
+    // The deal's filing date, given or assumed by the rule the timeline uses too
+    // (`FilingDate::of`), with the dates it read recorded as facts.
+    engine.register_fn("filing_date", || -> RhaiResult<Map> {
+        with_state(|st| {
+            let mut date_at = |pointer: &str| -> RhaiResult<Option<Date>> {
+                match read(st, pointer)? {
+                    Some(d) => Ok(Some(parse_date(&d.to_string())?)),
+                    None => Ok(None),
+                }
+            };
+            let [filing, signing] = FILING_DATE_FACTS;
+            let filing = date_at(filing)?;
+            let signing = date_at(signing)?;
+            let (date, basis) = crate::deal::FilingDate::of(filing, signing, st.as_of);
+            let mut m = Map::new();
+            m.insert("date".into(), Dynamic::from(date.to_string()));
+            m.insert("basis".into(), Dynamic::from(basis.as_str().to_string()));
+            Ok(m)
+        })
     });
 
     engine.register_fn("triggered", |t: ImmutableString| finding("triggered", t));

@@ -139,6 +139,16 @@ pub fn is_param_name(text: &str) -> bool {
         })
 }
 
+/// The facts a script reads through host functions that take no pointer (`filing_date()`
+/// reads `/dates/filing` and `/dates/signing`): found by the call's name in the source.
+pub fn host_fact_reads(source: &str) -> Vec<&'static str> {
+    crate::host::FACT_READING_FUNCTIONS
+        .iter()
+        .filter(|(name, _)| source.contains(&format!("{name}(")))
+        .flat_map(|(_, pointers)| pointers.iter().copied())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

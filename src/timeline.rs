@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{self, Calendar, DayOff};
 use crate::date::Date;
-use crate::deal::Dates;
+use crate::deal::{Dates, FilingDate};
 use crate::matrix::{ClockUnit, MatrixRow, Verdict};
 use crate::regime::{Branch, BranchKind, Regime, StartEvent};
 
@@ -240,27 +240,17 @@ pub fn build(
     }
     let signing = dates.and_then(|d| d.signing);
     let outside = dates.and_then(|d| d.outside);
-    let (filing, filing_assumed, filing_basis) = match (dates.and_then(|d| d.filing), signing) {
-        (Some(f), _) => (
-            f,
-            false,
-            format!("the deal's filing date (dates.filing), {}", dated(f)),
+    let (filing, basis) = FilingDate::of(dates.and_then(|d| d.filing), signing, as_of);
+    let filing_assumed = basis != FilingDate::Given;
+    let filing_basis = match basis {
+        FilingDate::Given => format!("the deal's filing date (dates.filing), {}", dated(filing)),
+        FilingDate::AssumedSigning => format!(
+            "ASSUMED: the deal gives no filing date (dates.filing), so every filing is taken as made on the signing date, {}. That is the earliest possible; filings usually follow signing after preparation, so every date below may be early.",
+            dated(filing)
         ),
-        (None, Some(s)) => (
-            s,
-            true,
-            format!(
-                "ASSUMED: the deal gives no filing date (dates.filing), so every filing is taken as made on the signing date, {}. That is the earliest possible; filings usually follow signing after preparation, so every date below may be early.",
-                dated(s)
-            ),
-        ),
-        (None, None) => (
-            as_of,
-            true,
-            format!(
-                "ASSUMED: the deal gives neither a filing nor a signing date, so filings are taken as made on the screening date, {}; every date below may be early.",
-                dated(as_of)
-            ),
+        FilingDate::AssumedAsOf => format!(
+            "ASSUMED: the deal gives neither a filing nor a signing date, so filings are taken as made on the screening date, {}; every date below may be early.",
+            dated(filing)
         ),
     };
 

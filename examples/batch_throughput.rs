@@ -18,6 +18,8 @@
 //! The same seed gives the same file. Peak RSS comes from `/usr/bin/time -f %M` when it is
 //! installed, else from polling `VmHWM` in `/proc/<pid>/status`.
 
+mod support;
+
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -101,14 +103,8 @@ fn parse_args() -> Result<Args, Error> {
 }
 
 fn templates() -> Result<Vec<Value>, Error> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/deals");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    paths.sort();
     let mut out = Vec::new();
-    for p in paths {
+    for p in support::fixture_deal_paths()? {
         let v: Value = serde_json::from_slice(&std::fs::read(&p)?)?;
         if ParsedDeal::from_value(v.clone()).is_ok() {
             out.push(v);

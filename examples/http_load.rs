@@ -16,6 +16,8 @@
 //! host the client's own CPU use (small next to screening, but not zero) is part of the
 //! figure.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
@@ -140,14 +142,8 @@ fn start_server(bin: &PathBuf) -> Result<(Server, SocketAddr), Error> {
 }
 
 fn bodies() -> Result<Vec<Vec<u8>>, Error> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/deals");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    paths.sort();
     let mut out = Vec::new();
-    for p in paths {
+    for p in support::fixture_deal_paths()? {
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p)?)?;
         out.push(serde_json::to_vec(&v)?);
     }

@@ -1,7 +1,7 @@
 //! Screens the fixture set many times, for profilers: `cargo run --release --example
 //! profile_screen -- 200`.
 
-use std::path::PathBuf;
+mod support;
 
 use dealscreen::{ParsedDeal, RuleSet, ScreenOptions};
 
@@ -11,13 +11,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|a| a.parse().ok())
         .unwrap_or(100);
     let rules = RuleSet::load(&dealscreen::pack::embedded_files())?;
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/deals");
     let mut deals = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "json") {
-            deals.push(ParsedDeal::from_slice(&std::fs::read(path)?)?);
-        }
+    for path in support::fixture_deal_paths()? {
+        deals.push(ParsedDeal::from_slice(&std::fs::read(path)?)?);
     }
     let options = ScreenOptions::default();
     let mut findings = 0;

@@ -4,7 +4,7 @@
 //! `--pack rules` reads the pack from a folder instead of the embedded copy, so a rule
 //! author can time an edited script without rebuilding; `--only` times one rule.
 
-use std::path::PathBuf;
+mod support;
 
 use dealscreen::{ParsedDeal, RuleSet, ScreenOptions};
 
@@ -22,13 +22,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let only = flag("--only");
     let rules = RuleSet::load(&files)?;
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/deals");
     let mut deals = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "json") {
-            deals.push(ParsedDeal::from_slice(&std::fs::read(path)?)?);
-        }
+    for path in support::fixture_deal_paths()? {
+        deals.push(ParsedDeal::from_slice(&std::fs::read(path)?)?);
     }
     let mut costs = Vec::new();
     for meta in rules.rules() {

@@ -159,7 +159,7 @@ pub struct MatrixRow {
     pub verdict: Verdict,
     /// The rule whose finding gave the verdict.
     pub decided_by: String,
-    /// Mandatory, voluntary or an information duty.
+    /// Mandatory, voluntary, mandatory in defined cases, or an information duty.
     pub obligation: Obligation,
     /// True when the deal may not close before clearance (standstill).
     pub suspensory: bool,

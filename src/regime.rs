@@ -153,7 +153,7 @@ pub struct Regime {
     pub jurisdiction: String,
     /// The rule whose finding gives the verdict.
     pub decided_by: String,
-    /// Mandatory, voluntary or an information duty.
+    /// Mandatory, voluntary, mandatory in defined cases, or an information duty.
     pub obligation: Obligation,
     /// True when the deal may not close before clearance.
     pub suspensory: bool,

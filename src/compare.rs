@@ -216,6 +216,9 @@ pub struct FindingCell {
     /// For triggered findings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
+    /// With `not_in_force`: an earlier law applied that the pack does not screen.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_screened: bool,
     /// The finding's explanation.
     pub explanation: String,
 }
@@ -650,6 +653,7 @@ fn findings(variants: &[Variant<'_>]) -> Section<FindingDiff> {
                     f.map(|f| FindingCell {
                         status: f.status,
                         severity: f.severity,
+                        not_screened: f.not_screened,
                         explanation: f.explanation.clone(),
                     })
                 })
@@ -964,6 +968,9 @@ const TEXT_WIDTH: usize = 100;
 const FIRST_COLUMN: usize = 30;
 
 fn status_words(c: &FindingCell) -> String {
+    if c.not_screened {
+        return "not screened (earlier law)".to_string();
+    }
     match c.severity {
         Some(s) => format!("{} ({})", c.status.as_str().replace('_', " "), s.as_str()),
         None => c.status.as_str().replace('_', " "),

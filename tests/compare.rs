@@ -623,3 +623,37 @@ fn a_question_only_one_variant_raises_is_listed() {
         .unwrap();
     assert_eq!(observer.texts, ["not given", "false"]);
 }
+
+#[test]
+fn a_finding_not_screened_says_so_rather_than_not_in_force() {
+    // The same stake closing before and on the day the 2023 Merger Guidelines were issued:
+    // before, the 2010 Guidelines applied, which the pack does not screen.
+    let path = root()
+        .join("fixtures/deals/antitrust-2023-before-merger-guidelines-stake-in-competitor.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let after = text.replace("\"closing\": \"2023-11-15\"", "\"closing\": \"2023-12-18\"");
+    assert_ne!(text, after);
+    let screen = |t: &str| {
+        let deal = ParsedDeal::from_slice(t.as_bytes()).unwrap();
+        let report = shipped().screen(&deal, &ScreenOptions::default()).unwrap();
+        (deal, report)
+    };
+    let (a, b) = (screen(&text), screen(&after));
+    let list = [
+        ("before".to_string(), a.0, a.1),
+        ("issued".to_string(), b.0, b.1),
+    ];
+    let c = compare(&variants(&list)).unwrap();
+    let row = c
+        .findings
+        .differ
+        .iter()
+        .find(|r| r.rule == "us.guidelines.hhi_presumption")
+        .unwrap();
+    assert!(row.cells[0].as_ref().unwrap().not_screened);
+    assert!(
+        c.to_text().contains("not screened (earlier law)"),
+        "{}",
+        c.to_text()
+    );
+}
